@@ -1,0 +1,361 @@
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type {
+  CommandForm,
+  Flag,
+  Heredoc,
+  Instruction,
+  KeyValue,
+  Mount,
+  Word,
+} from "./ast.js";
+import { INSTRUCTION_KEYWORDS } from "./ast.js";
+import { parseGoDuration } from "./duration.js";
+import { parseMaybeJson } from "./exec-form.js";
+import { extractFlags, validateFlags } from "./flags.js";
+import { parseMount } from "./mount.js";
+import type { MappedText, SourceRange } from "./source-range.js";
+import { closestMatch } from "./suggest.js";
+import { isSpace, splitWords, type RawWord } from "./words.js";
+
+const DOCS = "https://docs.docker.com/reference/dockerfile/";
+const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
+
+/** An instruction as the line reader found it, before its arguments are understood. */
+export interface RawInstruction {
+  keyword: string;
+  keywordRange: SourceRange;
+  /** Text after the keyword, continuations joined, mapped back to the file. */
+  rest: MappedText;
+  range: SourceRange;
+  heredocs: Heredoc[];
+  index: number;
+}
+
+class InstructionReader {
+  readonly kind: string;
+
+  constructor(
+    readonly raw: RawInstruction,
+    readonly escapeChar: string,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    this.kind = raw.keyword.toUpperCase();
+  }
+
+  error(message: string, range: SourceRange, hint: string, code = "parse/invalid-instruction"): void {
+    this.diagnostics.push(
+      diagnostic(code, "error", message, range, { hint, url: `${DOCS}#${this.kind.toLowerCase()}` }),
+    );
+  }
+
+  word(w: RawWord, text: MappedText): Word {
+    return { raw: w.text, range: text.rangeOf(w.start, w.end) };
+  }
+}
+
+interface ParsedFlags {
+  flags: Flag[];
+  args: MappedText;
+}
+
+function readFlags(r: InstructionReader): ParsedFlags {
+  const rest = r.raw.rest;
+  const { flags: rawFlags, argsStart } = extractFlags(rest.text);
+  for (const p of validateFlags(r.kind, rawFlags)) {
+    r.error(p.message, rest.rangeOf(p.flag.start, p.flag.end), p.hint, "parse/invalid-flag");
+  }
+  const flags = rawFlags.map(
+    (f): Flag => ({
+      name: f.name,
+      value: f.value,
+      range: rest.rangeOf(f.start, f.end),
+      nameRange: rest.rangeOf(f.start, f.nameEnd),
+      valueRange: f.value === null ? null : rest.rangeOf(f.valueStart, f.end),
+    }),
+  );
+  const args = rest.slice(argsStart);
+  return { flags, args: trimEnd(args) };
+}
+
+function trimEnd(text: MappedText): MappedText {
+  let end = text.text.length;
+  while (end > 0 && isSpace(text.text[end - 1]!)) end--;
+  return end === text.text.length ? text : text.slice(0, end);
+}
+
+function trimStart(text: MappedText): MappedText {
+  let start = 0;
+  while (start < text.text.length && isSpace(text.text[start]!)) start++;
+  return start === 0 ? text : text.slice(start);
+}
+
+function commandForm(r: InstructionReader, args: MappedText): CommandForm | null {
+  if (args.text.length === 0) return null;
+  const range = args.rangeOf(0, args.text.length);
+  const parsed = parseMaybeJson(args.text);
+  if (parsed.kind === "error") {
+    r.error(parsed.message, range, 'write every element as a "string"', "parse/invalid-json");
+    return null;
+  }
+  return parsed.kind === "exec" ? { form: "exec", args: parsed.args, range } : { form: "shell", text: args.text, range };
+}
+
+/** COPY/ADD/VOLUME: a JSON array of strings (paths with spaces) or whitespace-separated words. */
+function jsonOrWords(r: InstructionReader, args: MappedText): { words: Word[]; json: boolean } {
+  const parsed = parseMaybeJson(args.text);
+  if (parsed.kind === "exec") {
+    const range = args.rangeOf(0, args.text.length);
+    return { words: parsed.args.map((raw) => ({ raw, range })), json: true };
+  }
+  return { words: splitWords(args.text, r.escapeChar).map((w) => r.word(w, args)), json: false };
+}
+
+/** ENV and LABEL: `k=v ...`, or the legacy `k v` where the value is the rest of the line. */
+function nameValues(r: InstructionReader, args: MappedText): KeyValue[] {
+  const words = splitWords(args.text, r.escapeChar);
+  if (words.length === 0) return [];
+  const first = words[0]!;
+  if (!first.text.includes("=")) {
+    let valueStart = first.end;
+    while (valueStart < args.text.length && isSpace(args.text[valueStart]!)) valueStart++;
+    if (valueStart >= args.text.length) {
+      r.error(`${r.kind} must have two arguments`, args.rangeOf(0, args.text.length), `write ${r.kind} ${first.text}=VALUE`);
+      return [];
+    }
+    const value = { raw: args.text.slice(valueStart), range: args.rangeOf(valueStart, args.text.length) };
+    return [{ key: r.word(first, args), value, legacy: true, range: args.rangeOf(0, args.text.length) }];
+  }
+  const pairs: KeyValue[] = [];
+  for (const w of words) {
+    const eq = w.text.indexOf("=");
+    if (eq < 0) {
+      r.error(
+        `Syntax error - can't find = in "${w.text}". Must be of the form: name=value`,
+        args.rangeOf(w.start, w.end),
+        `write ${w.text}=VALUE, or quote the value if it contains spaces`,
+      );
+      continue;
+    }
+    pairs.push(keyValue(r, args, w, eq));
+  }
+  return pairs;
+}
+
+function keyValue(r: InstructionReader, args: MappedText, w: RawWord, eq: number): KeyValue {
+  return {
+    key: { raw: w.text.slice(0, eq), range: args.rangeOf(w.start, w.start + eq) },
+    value: { raw: w.text.slice(eq + 1), range: args.rangeOf(w.start + eq + 1, w.end) },
+    legacy: false,
+    range: args.rangeOf(w.start, w.end),
+  };
+}
+
+function argPairs(r: InstructionReader, args: MappedText): KeyValue[] {
+  return splitWords(args.text, r.escapeChar).map((w) => {
+    const eq = w.text.indexOf("=");
+    if (eq >= 0) return keyValue(r, args, w, eq);
+    return { key: r.word(w, args), value: null, legacy: false, range: args.rangeOf(w.start, w.end) };
+  });
+}
+
+function singleValue(r: InstructionReader, args: MappedText): Word | null {
+  if (args.text.length === 0) {
+    r.error(`${r.kind} requires exactly one argument`, r.raw.keywordRange, `add the ${r.kind.toLowerCase()} value`);
+    return null;
+  }
+  return { raw: args.text, range: args.rangeOf(0, args.text.length) };
+}
+
+function requireArgs(r: InstructionReader, args: MappedText, heredocs = 0): boolean {
+  if (args.text.length > 0 || heredocs > 0) return true;
+  r.error(`${r.kind} requires at least one argument`, r.raw.keywordRange, `add arguments after ${r.kind}`);
+  return false;
+}
+
+function flagValue(flags: Flag[], name: string): Flag | null {
+  return flags.findLast((f) => f.name === name) ?? null;
+}
+
+function checkHealthcheckFlags(r: InstructionReader, flags: Flag[]): void {
+  for (const f of flags) {
+    if (f.value === null || f.valueRange === null) continue;
+    if (f.name === "retries") {
+      if (!/^-?\d+$/.test(f.value)) r.error(`invalid retries value "${f.value}"`, f.valueRange, "use a whole number");
+      else if (Number(f.value) < 0) r.error("--retries cannot be negative", f.valueRange, "use 0 or more");
+      continue;
+    }
+    const ms = parseGoDuration(f.value);
+    if (ms === null) {
+      r.error(`time: invalid duration "${f.value}"`, f.valueRange, "write a duration such as 30s, 1m30s or 500ms");
+    } else if (ms !== 0 && ms < 1) {
+      r.error(`--${f.name} cannot be less than 1ms`, f.valueRange, "use at least 1ms, or 0 for the default");
+    } else if (ms < 0) {
+      r.error(`--${f.name} cannot be negative`, f.valueRange, "use a positive duration");
+    }
+  }
+}
+
+export function buildInstruction(raw: RawInstruction, escapeChar: string, diagnostics: Diagnostic[]): Instruction {
+  const r = new InstructionReader(raw, escapeChar, diagnostics);
+  const { flags, args } = readFlags(r);
+  const base = {
+    keyword: raw.keyword,
+    keywordRange: raw.keywordRange,
+    range: raw.range,
+    flags,
+    argsText: args.text,
+    argsRange: args.text.length > 0 ? args.rangeOf(0, args.text.length) : raw.keywordRange,
+    heredocs: raw.heredocs,
+    index: raw.index,
+  };
+  switch (r.kind) {
+    case "FROM": {
+      const words = splitWords(args.text, escapeChar);
+      if (words.length !== 1 && words.length !== 3) {
+        r.error("FROM requires either one or three arguments", base.argsRange, "write FROM IMAGE or FROM IMAGE AS NAME");
+      }
+      let stageName: Word | null = null;
+      let asKeyword: Word | null = null;
+      if (words.length >= 3) {
+        asKeyword = r.word(words[1]!, args);
+        if (asKeyword.raw.toLowerCase() !== "as") {
+          r.error(`expected AS, found "${asKeyword.raw}"`, asKeyword.range, "write FROM IMAGE AS NAME");
+        }
+        stageName = r.word(words[2]!, args);
+        if (!STAGE_NAME.test(stageName.raw.toLowerCase())) {
+          r.error(
+            `invalid name for build stage: "${stageName.raw}", name can't start with a number or contain symbols`,
+            stageName.range,
+            "start with a letter; use letters, digits, '-', '_' and '.'",
+          );
+        }
+      }
+      return {
+        ...base,
+        kind: "FROM",
+        image: words[0] ? r.word(words[0], args) : null,
+        stageName,
+        asKeyword,
+        platform: flagValue(flags, "platform"),
+      };
+    }
+    case "RUN": {
+      requireArgs(r, args, raw.heredocs.length);
+      const mounts: Mount[] = [];
+      for (const f of flags) {
+        if (f.name !== "mount" || f.value === null) continue;
+        const parsed = parseMount(f.value);
+        if ("error" in parsed) r.error(parsed.error, f.valueRange ?? f.range, parsed.hint, "parse/invalid-mount");
+        else mounts.push({ ...parsed.mount, range: f.range });
+      }
+      const network = flagValue(flags, "network");
+      if (network?.value != null && !["default", "none", "host"].includes(network.value)) {
+        r.error(`unsupported network mode: ${network.value}`, network.valueRange!, "use --network=default, none or host");
+      }
+      const security = flagValue(flags, "security");
+      if (security?.value != null && !["sandbox", "insecure"].includes(security.value)) {
+        r.error(`unsupported security mode: ${security.value}`, security.valueRange!, "use --security=sandbox or insecure");
+      }
+      return {
+        ...base,
+        kind: "RUN",
+        command: commandForm(r, args),
+        mounts,
+        network: network?.value ?? null,
+        security: security?.value ?? null,
+      };
+    }
+    case "CMD":
+    case "ENTRYPOINT":
+      return { ...base, kind: r.kind, command: commandForm(r, args) };
+    case "SHELL": {
+      const parsed = parseMaybeJson(args.text);
+      if (parsed.kind !== "exec") {
+        if (parsed.kind === "error") r.error(parsed.message, base.argsRange, 'write every element as a "string"', "parse/invalid-json");
+        else r.error("SHELL requires the arguments to be in JSON form", base.argsRange, 'write SHELL ["/bin/bash", "-c"]');
+        return { ...base, kind: "SHELL", shell: [] };
+      }
+      if (parsed.args.length === 0) r.error("SHELL requires at least one argument", base.argsRange, 'write SHELL ["/bin/sh", "-c"]');
+      return { ...base, kind: "SHELL", shell: parsed.args };
+    }
+    case "ENV":
+    case "LABEL": {
+      requireArgs(r, args);
+      return { ...base, kind: r.kind, pairs: nameValues(r, args) };
+    }
+    case "ARG": {
+      requireArgs(r, args);
+      return { ...base, kind: "ARG", pairs: argPairs(r, args) };
+    }
+    case "COPY":
+    case "ADD": {
+      const { words, json } = jsonOrWords(r, args);
+      if (words.length < 2) {
+        r.error(
+          `${r.kind} requires at least two arguments, but only one was provided. Destination could not be determined.`,
+          base.argsRange,
+          `write ${r.kind} SOURCE... DEST`,
+        );
+      }
+      return {
+        ...base,
+        kind: r.kind,
+        sources: words.slice(0, -1),
+        dest: words.length >= 2 ? words[words.length - 1]! : null,
+        json,
+      };
+    }
+    case "EXPOSE": {
+      requireArgs(r, args);
+      return { ...base, kind: "EXPOSE", ports: splitWords(args.text, escapeChar).map((w) => r.word(w, args)) };
+    }
+    case "VOLUME": {
+      requireArgs(r, args);
+      const { words, json } = jsonOrWords(r, args);
+      for (const w of words) {
+        if (json && w.raw === '""') r.error("VOLUME specified can not be an empty string", w.range, "remove the empty path");
+      }
+      return { ...base, kind: "VOLUME", paths: words, json };
+    }
+    case "USER":
+    case "WORKDIR":
+    case "STOPSIGNAL":
+    case "MAINTAINER":
+      return { ...base, kind: r.kind, value: singleValue(r, args) };
+    case "HEALTHCHECK": {
+      checkHealthcheckFlags(r, flags);
+      const words = splitWords(args.text, escapeChar);
+      const first = words[0];
+      if (!first) {
+        r.error("HEALTHCHECK requires at least one argument", raw.keywordRange, "write HEALTHCHECK CMD ... or HEALTHCHECK NONE");
+        return { ...base, kind: "HEALTHCHECK", test: null };
+      }
+      const type = first.text.toUpperCase();
+      if (type === "NONE") {
+        if (words.length > 1) r.error("HEALTHCHECK NONE takes no arguments", base.argsRange, "remove what follows NONE");
+        if (flags.length > 0) r.error("HEALTHCHECK NONE takes no options", flags[0]!.range, "remove the options");
+        return { ...base, kind: "HEALTHCHECK", test: { type: "NONE" } };
+      }
+      if (type !== "CMD") {
+        r.error(`Unknown type "${first.text}" in HEALTHCHECK (try CMD)`, r.word(first, args).range, "write HEALTHCHECK CMD ...");
+        return { ...base, kind: "HEALTHCHECK", test: null };
+      }
+      const cmdArgs = trimStart(args.slice(first.end));
+      if (cmdArgs.text.length === 0) r.error("Missing command after HEALTHCHECK CMD", base.argsRange, "add the command to run");
+      return { ...base, kind: "HEALTHCHECK", test: { type: "CMD", command: commandForm(r, cmdArgs) } };
+    }
+    default:
+      return unknown(r, base);
+  }
+}
+
+function unknown(r: InstructionReader, base: Omit<Instruction, "kind">): Instruction {
+  const guess = closestMatch(r.raw.keyword, INSTRUCTION_KEYWORDS);
+  r.error(
+    `unknown instruction: ${r.raw.keyword}${guess ? ` (did you mean ${guess.toLowerCase()}?)` : ""}`,
+    r.raw.keywordRange,
+    guess ? `replace it with ${guess}` : "use a Dockerfile instruction such as RUN, COPY or ENV",
+    "parse/unknown-instruction",
+  );
+  return { ...base, kind: "UNKNOWN" } as Instruction;
+}

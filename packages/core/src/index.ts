@@ -1,0 +1,14 @@
+/** Browser-safe entry: the Dockerfile frontend and the types shared by CLI, server and UI. */
+export * from "./diagnostics/diagnostic.js";
+export * from "./dockerfile/ast.js";
+export * from "./dockerfile/source-range.js";
+export { parseDockerfile } from "./dockerfile/parse.js";
+export { lex, type EnvLookup, type LexOutcome, type LexResult } from "./expand/lexer.js";
+export * from "./expand/predefined-args.js";
+export { resolveVariables, type Resolution, type ResolveOptions, type ResolvedStage, type VariableUse } from "./expand/resolve.js";
+export * from "./graph/stage-graph.js";
+export { splitStages, stageLabel, type Stage } from "./graph/stages.js";
+export * from "./image/reference.js";
+export { analyzeDockerfile, type Analysis, type LintOptions } from "./lint/lint.js";
+export { ALL_RULES, BUILDKIT_RULES, BEST_PRACTICE_RULES } from "./lint/rules/index.js";
+export type { LintRule } from "./lint/rule.js";

@@ -1,0 +1,212 @@
+import type { Instruction } from "../../dockerfile/ast.js";
+import type { Finding, LintRule } from "../rule.js";
+import { BUILDKIT_DOCS } from "../rule.js";
+
+export const noEmptyContinuation: LintRule = {
+  id: "NoEmptyContinuation",
+  severity: "warning",
+  description: "Empty continuation lines will become errors in a future release",
+  url: `${BUILDKIT_DOCS}no-empty-continuation/`,
+  hint: "delete the empty line, or end the instruction before it",
+  check: ({ df }) =>
+    df.emptyContinuationLines.map((range) => ({
+      range,
+      message: "Empty continuation line",
+      fix: {
+        title: "Delete the empty line",
+        edits: [{ range: { line: range.line, column: 1, endLine: range.line + 1, endColumn: 1 }, text: "" }],
+      },
+    })),
+};
+
+function casingOf(keyword: string): "upper" | "lower" | "mixed" {
+  if (keyword === keyword.toUpperCase()) return "upper";
+  if (keyword === keyword.toLowerCase()) return "lower";
+  return "mixed";
+}
+
+function withTriggers(list: Instruction[]): Instruction[] {
+  return list.flatMap((i) => (i.kind === "ONBUILD" && i.trigger ? [i, i.trigger] : [i]));
+}
+
+export const consistentInstructionCasing: LintRule = {
+  id: "ConsistentInstructionCasing",
+  severity: "warning",
+  description: "All commands within the Dockerfile should use the same casing (either upper or lower)",
+  url: `${BUILDKIT_DOCS}consistent-instruction-casing/`,
+  hint: "use one casing for every instruction keyword",
+  check: ({ df }) => {
+    const all = withTriggers(df.instructions).filter((i) => i.kind !== "UNKNOWN");
+    const upper = all.filter((i) => casingOf(i.keyword) === "upper").length;
+    const lower = all.filter((i) => casingOf(i.keyword) === "lower").length;
+    const majority = lower > upper ? "lower" : "upper";
+    return all
+      .filter((i) => casingOf(i.keyword) !== majority)
+      .map((i) => {
+        const text = majority === "upper" ? i.keyword.toUpperCase() : i.keyword.toLowerCase();
+        return {
+          range: i.keywordRange,
+          message: `Command '${i.keyword}' should match the case of the command majority (${majority === "upper" ? "uppercase" : "lowercase"})`,
+          instruction: i,
+          fix: { title: `Write ${text}`, edits: [{ range: i.keywordRange, text }] },
+        };
+      });
+  },
+};
+
+export const jsonArgsRecommended: LintRule = {
+  id: "JSONArgsRecommended",
+  severity: "warning",
+  description: "JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals",
+  url: `${BUILDKIT_DOCS}json-args-recommended/`,
+  hint: 'write CMD ["executable", "arg"] so the process receives signals',
+  aliases: ["DL3025"],
+  check: ({ resolution }) =>
+    resolution.split.stages.flatMap((stage) => {
+      const findings: Finding[] = [];
+      let customShell = false;
+      for (const ins of stage.instructions) {
+        if (ins.kind === "SHELL") customShell = true;
+        if ((ins.kind === "CMD" || ins.kind === "ENTRYPOINT") && ins.command?.form === "shell" && !customShell) {
+          const words = ins.command.text.trim().split(/\s+/);
+          findings.push({
+            range: ins.command.range,
+            message: `JSON arguments recommended for ${ins.kind} to prevent unintended behavior related to OS signals`,
+            instruction: ins,
+            ...(/^[\w./:=@%+-]+(\s+[\w./:=@%+-]+)*$/.test(ins.command.text.trim())
+              ? { fix: { title: "Convert to JSON form", edits: [{ range: ins.command.range, text: JSON.stringify(words).replace(/","/g, '", "') }] } }
+              : {}),
+          });
+        }
+      }
+      return findings;
+    }),
+};
+
+export const maintainerDeprecated: LintRule = {
+  id: "MaintainerDeprecated",
+  severity: "warning",
+  description: "The MAINTAINER instruction is deprecated, use a label instead to define an image author",
+  url: `${BUILDKIT_DOCS}maintainer-deprecated/`,
+  hint: 'write LABEL org.opencontainers.image.authors="..."',
+  aliases: ["DL4000"],
+  check: ({ df }) =>
+    df.instructions
+      .filter((i) => i.kind === "MAINTAINER")
+      .map((i) => ({
+        range: i.keywordRange,
+        message: "Maintainer instruction is deprecated in favor of using label",
+        instruction: i,
+        fix: {
+          title: "Replace with a LABEL",
+          edits: [{ range: i.range, text: `LABEL org.opencontainers.image.authors=${JSON.stringify(i.argsText)}` }],
+        },
+      })),
+};
+
+export const legacyKeyValueFormat: LintRule = {
+  id: "LegacyKeyValueFormat",
+  severity: "warning",
+  description: 'Legacy key/value format with whitespace separator should not be used',
+  url: `${BUILDKIT_DOCS}legacy-key-value-format/`,
+  hint: "write KEY=value",
+  check: ({ df }) =>
+    withTriggers(df.instructions).flatMap((i) => {
+      if (i.kind !== "ENV" && i.kind !== "LABEL") return [];
+      return i.pairs
+        .filter((p) => p.legacy)
+        .map((p) => {
+          const value = p.value!.raw;
+          const quoted = /^(".*"|'.*')$/s.test(value) || !/\s/.test(value) ? value : JSON.stringify(value);
+          return {
+            range: p.range,
+            message: `"${i.kind} key=value" should be used instead of legacy "${i.kind} key value" format`,
+            instruction: i,
+            fix: { title: "Use key=value", edits: [{ range: p.range, text: `${p.key.raw}=${quoted}` }] },
+          };
+        });
+    }),
+};
+
+export const workdirRelativePath: LintRule = {
+  id: "WorkdirRelativePath",
+  severity: "warning",
+  description: "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
+  url: `${BUILDKIT_DOCS}workdir-relative-path/`,
+  hint: "start with an absolute WORKDIR such as /app",
+  aliases: ["DL3000"],
+  check: ({ resolution }) =>
+    resolution.split.stages.flatMap((stage) => {
+      const findings: Finding[] = [];
+      let absolute = resolution.stages[stage.index]?.baseStage != null && hasAbsoluteWorkdir(resolution, resolution.stages[stage.index]!.baseStage!);
+      for (const ins of stage.instructions) {
+        if (ins.kind !== "WORKDIR" || ins.value === null) continue;
+        const path = resolution.expanded.get(ins.value) ?? ins.value.raw;
+        if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) absolute = true;
+        else if (!absolute) {
+          findings.push({
+            range: ins.value.range,
+            message: `Relative workdir "${path}" can have unexpected results if the base image changes`,
+            instruction: ins,
+          });
+        }
+      }
+      return findings;
+    }),
+};
+
+function hasAbsoluteWorkdir(resolution: Parameters<LintRule["check"]>[0]["resolution"], stageIndex: number): boolean {
+  const stage = resolution.split.stages[stageIndex];
+  if (!stage) return false;
+  const own = stage.instructions.some(
+    (i) => i.kind === "WORKDIR" && i.value !== null && (resolution.expanded.get(i.value) ?? i.value.raw).startsWith("/"),
+  );
+  const base = resolution.stages[stageIndex]?.baseStage;
+  return own || (base != null && hasAbsoluteWorkdir(resolution, base));
+}
+
+export const exposeProtoCasing: LintRule = {
+  id: "ExposeProtoCasing",
+  severity: "warning",
+  description: "Protocol in EXPOSE instruction should be lowercase",
+  url: `${BUILDKIT_DOCS}expose-proto-casing/`,
+  hint: "write the protocol as tcp or udp",
+  check: ({ df, resolution }) =>
+    withTriggers(df.instructions).flatMap((i) => {
+      if (i.kind !== "EXPOSE") return [];
+      return i.ports.flatMap((w) => {
+        const port = resolution.expanded.get(w) ?? w.raw;
+        const slash = port.lastIndexOf("/");
+        if (slash < 0) return [];
+        const proto = port.slice(slash + 1);
+        if (proto === proto.toLowerCase()) return [];
+        return [
+          {
+            range: w.range,
+            message: `Defined protocol '${port}' in EXPOSE instruction should be lowercase`,
+            instruction: i,
+            fix: { title: "Lowercase the protocol", edits: [{ range: w.range, text: w.raw.replace(/\/[^/]*$/, (m) => m.toLowerCase()) }] },
+          },
+        ];
+      });
+    }),
+};
+
+export const exposeInvalidFormat: LintRule = {
+  id: "ExposeInvalidFormat",
+  severity: "warning",
+  description: "IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release",
+  url: `${BUILDKIT_DOCS}expose-invalid-format/`,
+  hint: "EXPOSE only the container port; publish with docker run -p",
+  check: ({ df, resolution }) =>
+    withTriggers(df.instructions).flatMap((i) => {
+      if (i.kind !== "EXPOSE") return [];
+      return i.ports
+        .filter((w) => (resolution.expanded.get(w) ?? w.raw).includes(":"))
+        .map((w) => ({
+          range: w.range,
+          message: `EXPOSE instruction should not define an IP address or host-port mapping, found '${resolution.expanded.get(w) ?? w.raw}'`,
+          instruction: i,
+        }));
+    }),
+};
