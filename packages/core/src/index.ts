@@ -12,3 +12,4 @@ export * from "./image/reference.js";
 export { analyzeDockerfile, type Analysis, type LintOptions } from "./lint/lint.js";
 export { ALL_RULES, BUILDKIT_RULES, BEST_PRACTICE_RULES } from "./lint/rules/index.js";
 export type { LintRule } from "./lint/rule.js";
+export { outlineOf, type Outline, type OutlineArg, type OutlineStage } from "./outline/outline.js";

@@ -43,8 +43,9 @@ class InstructionReader {
   }
 
   error(message: string, range: SourceRange, hint: string, code = "parse/invalid-instruction"): void {
+    const known = (INSTRUCTION_KEYWORDS as readonly string[]).includes(this.kind);
     this.diagnostics.push(
-      diagnostic(code, "error", message, range, { hint, url: `${DOCS}#${this.kind.toLowerCase()}` }),
+      diagnostic(code, "error", message, range, known ? { hint, url: `${DOCS}#${this.kind.toLowerCase()}` } : { hint }),
     );
   }
 
