@@ -37,7 +37,7 @@ export interface Heredoc {
   stripTabs: boolean;
   /** File descriptor prefix such as the `3` in `3<<EOF`, if written. */
   fd: number | null;
-  /** The body after tab stripping, each line ending with a newline. */
+  /** The body as written, each line ending with a newline (see `heredocText` for `<<-`). */
   content: string;
   /** The `<<EOF` marker on the instruction line. */
   markerRange: SourceRange;

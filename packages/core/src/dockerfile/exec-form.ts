@@ -19,7 +19,7 @@ export function parseMaybeJson(text: string): MaybeJson {
   }
   if (!Array.isArray(value)) return { kind: "shell" };
   if (!value.every((v) => typeof v === "string")) {
-    return { kind: "error", message: "arrays must be comprised of strings only" };
+    return { kind: "error", message: "when using JSON array syntax, arrays must be comprised of strings only" };
   }
   return { kind: "exec", args: value as string[] };
 }

@@ -1,8 +1,12 @@
+import { closestMatch } from "./suggest.js";
 import { isSpace } from "./words.js";
 
 export type FlagType = "string" | "bool" | "strings";
 
-/** Flags each instruction accepts under the current stable Dockerfile syntax. */
+/**
+ * Flags each instruction accepts under the current stable Dockerfile syntax. ARG, STOPSIGNAL
+ * and HEALTHCHECK NONE are absent on purpose: BuildKit never validates their flags.
+ */
 export const FLAG_SPECS: Record<string, Record<string, FlagType>> = {
   FROM: { platform: "string" },
   RUN: { mount: "strings", network: "string", security: "string" },
@@ -22,7 +26,6 @@ export const FLAG_SPECS: Record<string, Record<string, FlagType>> = {
     checksum: "string",
     unpack: "bool",
     exclude: "strings",
-    parents: "bool",
   },
   HEALTHCHECK: {
     interval: "string",
@@ -45,10 +48,10 @@ export interface RawFlag {
 
 /**
  * Reads leading `--flag[=value]` words the way BuildKit does: quotes inside a flag word group
- * whitespace and are removed, a backslash escapes the next character, a bare `--` ends the
+ * whitespace and are removed, the escape character escapes the next one, a bare `--` ends the
  * flags, and the first word not starting with `--` starts the arguments.
  */
-export function extractFlags(text: string): { flags: RawFlag[]; argsStart: number } {
+export function extractFlags(text: string, escapeChar: string): { flags: RawFlag[]; argsStart: number } {
   const flags: RawFlag[] = [];
   let pos = 0;
   for (;;) {
@@ -71,7 +74,7 @@ export function extractFlags(text: string): { flags: RawFlag[]; argsStart: numbe
         quote = null;
         continue;
       }
-      if (ch === "\\") {
+      if (ch === escapeChar) {
         if (pos + 1 >= text.length) continue;
         pos++;
         word += text[pos]!;
@@ -110,35 +113,35 @@ export function validateFlags(keyword: string, flags: RawFlag[]): FlagProblem[] 
   const problems: FlagProblem[] = [];
   for (const flag of flags) {
     const type = spec[flag.name];
+    const name = `--${flag.name}`;
     if (type === undefined) {
+      const guess = closestMatch(flag.name, known, false);
       problems.push({
         flag,
-        message: `unknown flag: ${flag.name}`,
+        message: `unknown flag: ${name}${guess ? ` (did you mean ${guess}?)` : ""}`,
         hint:
           known.length === 0
-            ? `${keyword} takes no flags; remove --${flag.name}`
+            ? `${keyword} takes no flags; remove ${name}`
             : `${keyword} accepts ${known.map((k) => `--${k}`).join(", ")}`,
       });
       continue;
     }
     if (type !== "strings" && seen.has(flag.name)) {
-      problems.push({ flag, message: `Duplicate flag specified: --${flag.name}`, hint: `keep one --${flag.name}` });
+      problems.push({ flag, message: `duplicate flag specified: ${name}`, hint: `keep one ${name}` });
     }
     seen.add(flag.name);
     if (type === "bool") {
-      if (flag.value !== null && !/^(true|false)$/i.test(flag.value)) {
+      if (flag.value === "") {
+        problems.push({ flag, message: `missing a value on flag: ${name}`, hint: `write ${name} or ${name}=false` });
+      } else if (flag.value !== null && !/^(true|false)$/i.test(flag.value)) {
         problems.push({
           flag,
-          message: `expecting boolean value for flag ${flag.name}, not: ${flag.value}`,
-          hint: `write --${flag.name} or --${flag.name}=false`,
+          message: `expecting boolean value for flag ${name}, not: ${flag.value}`,
+          hint: `write ${name} or ${name}=false`,
         });
       }
     } else if (flag.value === null) {
-      problems.push({
-        flag,
-        message: `Missing a value on flag: --${flag.name}`,
-        hint: `write --${flag.name}=VALUE`,
-      });
+      problems.push({ flag, message: `missing a value on flag: ${name}`, hint: `write ${name}=VALUE` });
     }
   }
   return problems;

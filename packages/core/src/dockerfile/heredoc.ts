@@ -1,6 +1,6 @@
 import { splitWords } from "./words.js";
 
-const MARKER = /^(\d*)<<(-?)([^<]*)$/;
+const MARKER = /^(\d*)<<(-?)\s*([^<]*)$/;
 
 /** Instructions whose arguments may open heredocs (ONBUILD wraps one of these). */
 export const HEREDOC_INSTRUCTIONS = new Set(["RUN", "COPY", "ADD"]);
@@ -33,7 +33,15 @@ function unquote(word: string): string | null {
  */
 export function findHeredocMarkers(args: string): HeredocMarker[] {
   const markers: HeredocMarker[] = [];
-  for (const word of splitWords(args, "\\")) {
+  const words = splitWords(args, "\\");
+  for (let i = 0; i < words.length; i++) {
+    let word = words[i]!;
+    const next = words[i + 1];
+    // `<< EOF`: the lexer keeps whitespace after `<<` in the marker word.
+    if (/^\d*<<-?$/.test(word.text) && next) {
+      word = { text: word.text + next.text, start: word.start, end: next.end };
+      i++;
+    }
     const m = MARKER.exec(word.text);
     if (!m || m[3]!.length === 0) continue;
     const rawName = m[3]!.trim();
@@ -49,4 +57,9 @@ export function findHeredocMarkers(args: string): HeredocMarker[] {
     });
   }
   return markers;
+}
+
+/** The text a heredoc stands for: its body, with leading tabs stripped for `<<-`. */
+export function heredocText(h: { content: string; stripTabs: boolean }): string {
+  return h.stripTabs ? h.content.replace(/^\t+/gm, "") : h.content;
 }

@@ -13,6 +13,7 @@ import { parseGoDuration } from "./duration.js";
 import { parseMaybeJson } from "./exec-form.js";
 import { extractFlags, validateFlags } from "./flags.js";
 import { parseMount } from "./mount.js";
+import { portProblem, signalProblem } from "./value-checks.js";
 import type { MappedText, SourceRange } from "./source-range.js";
 import { closestMatch } from "./suggest.js";
 import { isSpace, splitWords, type RawWord } from "./words.js";
@@ -61,8 +62,9 @@ interface ParsedFlags {
 
 function readFlags(r: InstructionReader): ParsedFlags {
   const rest = r.raw.rest;
-  const { flags: rawFlags, argsStart } = extractFlags(rest.text);
-  for (const p of validateFlags(r.kind, rawFlags)) {
+  const { flags: rawFlags, argsStart } = extractFlags(rest.text, r.escapeChar);
+  const unchecked = r.kind === "ARG" || r.kind === "STOPSIGNAL" || (r.kind === "HEALTHCHECK" && /^\s*none\b/i.test(rest.text.slice(argsStart)));
+  for (const p of unchecked ? [] : validateFlags(r.kind, rawFlags)) {
     r.error(p.message, rest.rangeOf(p.flag.start, p.flag.end), p.hint, "parse/invalid-flag");
   }
   const flags = rawFlags.map(
@@ -111,20 +113,25 @@ function jsonOrWords(r: InstructionReader, args: MappedText): { words: Word[]; j
   return { words: splitWords(args.text, r.escapeChar).map((w) => r.word(w, args)), json: false };
 }
 
-/** ENV and LABEL: `k=v ...`, or the legacy `k v` where the value is the rest of the line. */
+/**
+ * ENV and LABEL: `k=v ...`, or the legacy `k v` chosen when the first word has no `=`: the key
+ * is the first whitespace-separated token and the value the rest of the line, verbatim.
+ */
 function nameValues(r: InstructionReader, args: MappedText): KeyValue[] {
   const words = splitWords(args.text, r.escapeChar);
   if (words.length === 0) return [];
   const first = words[0]!;
   if (!first.text.includes("=")) {
-    let valueStart = first.end;
+    const keyEnd = /^\S*/.exec(args.text)![0].length;
+    let valueStart = keyEnd;
     while (valueStart < args.text.length && isSpace(args.text[valueStart]!)) valueStart++;
     if (valueStart >= args.text.length) {
       r.error(`${r.kind} must have two arguments`, args.rangeOf(0, args.text.length), `write ${r.kind} ${first.text}=VALUE`);
       return [];
     }
+    const key = { raw: args.text.slice(0, keyEnd), range: args.rangeOf(0, keyEnd) };
     const value = { raw: args.text.slice(valueStart), range: args.rangeOf(valueStart, args.text.length) };
-    return [{ key: r.word(first, args), value, legacy: true, range: args.rangeOf(0, args.text.length) }];
+    return [{ key, value, legacy: true, range: args.rangeOf(0, args.text.length) }];
   }
   const pairs: KeyValue[] = [];
   for (const w of words) {
@@ -137,12 +144,16 @@ function nameValues(r: InstructionReader, args: MappedText): KeyValue[] {
       );
       continue;
     }
-    pairs.push(keyValue(r, args, w, eq));
+    if (eq === 0) {
+      r.error(`${r.kind} names can not be blank`, args.rangeOf(w.start, w.end), "write NAME=VALUE");
+      continue;
+    }
+    pairs.push(keyValue(args, w, eq));
   }
   return pairs;
 }
 
-function keyValue(r: InstructionReader, args: MappedText, w: RawWord, eq: number): KeyValue {
+function keyValue(args: MappedText, w: RawWord, eq: number): KeyValue {
   return {
     key: { raw: w.text.slice(0, eq), range: args.rangeOf(w.start, w.start + eq) },
     value: { raw: w.text.slice(eq + 1), range: args.rangeOf(w.start + eq + 1, w.end) },
@@ -152,10 +163,14 @@ function keyValue(r: InstructionReader, args: MappedText, w: RawWord, eq: number
 }
 
 function argPairs(r: InstructionReader, args: MappedText): KeyValue[] {
-  return splitWords(args.text, r.escapeChar).map((w) => {
+  return splitWords(args.text, r.escapeChar).flatMap((w) => {
     const eq = w.text.indexOf("=");
-    if (eq >= 0) return keyValue(r, args, w, eq);
-    return { key: r.word(w, args), value: null, legacy: false, range: args.rangeOf(w.start, w.end) };
+    if (eq === 0) {
+      r.error("ARG names can not be blank", args.rangeOf(w.start, w.end), "write ARG NAME or ARG NAME=DEFAULT");
+      return [];
+    }
+    if (eq > 0) return [keyValue(args, w, eq)];
+    return [{ key: r.word(w, args), value: null, legacy: false, range: args.rangeOf(w.start, w.end) }];
   });
 }
 
@@ -167,8 +182,8 @@ function singleValue(r: InstructionReader, args: MappedText): Word | null {
   return { raw: args.text, range: args.rangeOf(0, args.text.length) };
 }
 
-function requireArgs(r: InstructionReader, args: MappedText, heredocs = 0): boolean {
-  if (args.text.length > 0 || heredocs > 0) return true;
+function requireArgs(r: InstructionReader, args: MappedText): boolean {
+  if (args.text.length > 0) return true;
   r.error(`${r.kind} requires at least one argument`, r.raw.keywordRange, `add arguments after ${r.kind}`);
   return false;
 }
@@ -179,19 +194,18 @@ function flagValue(flags: Flag[], name: string): Flag | null {
 
 function checkHealthcheckFlags(r: InstructionReader, flags: Flag[]): void {
   for (const f of flags) {
-    if (f.value === null || f.valueRange === null) continue;
+    if (f.value === null || f.value === "" || f.valueRange === null) continue;
     if (f.name === "retries") {
-      if (!/^-?\d+$/.test(f.value)) r.error(`invalid retries value "${f.value}"`, f.valueRange, "use a whole number");
-      else if (Number(f.value) < 0) r.error("--retries cannot be negative", f.valueRange, "use 0 or more");
+      if (!/^[-+]?\d+$/.test(f.value)) r.error(`strconv.ParseInt: parsing "${f.value}": invalid syntax`, f.valueRange, "use a whole number");
+      else if (Number(f.value) < 0) r.error(`--retries cannot be negative (${Number(f.value)})`, f.valueRange, "use 0 or more");
       continue;
     }
     const ms = parseGoDuration(f.value);
     if (ms === null) {
-      r.error(`time: invalid duration "${f.value}"`, f.valueRange, "write a duration such as 30s, 1m30s or 500ms");
+      const message = /^[-+]?[\d.]+$/.test(f.value) ? `time: missing unit in duration "${f.value}"` : `time: invalid duration "${f.value}"`;
+      r.error(message, f.valueRange, "write a duration such as 30s, 1m30s or 500ms");
     } else if (ms !== 0 && ms < 1) {
-      r.error(`--${f.name} cannot be less than 1ms`, f.valueRange, "use at least 1ms, or 0 for the default");
-    } else if (ms < 0) {
-      r.error(`--${f.name} cannot be negative`, f.valueRange, "use a positive duration");
+      r.error(`Interval "${f.name}" cannot be less than 1ms`, f.valueRange, "use at least 1ms, or 0 for the default");
     }
   }
 }
@@ -241,7 +255,6 @@ export function buildInstruction(raw: RawInstruction, escapeChar: string, diagno
       };
     }
     case "RUN": {
-      requireArgs(r, args, raw.heredocs.length);
       const mounts: Mount[] = [];
       for (const f of flags) {
         if (f.name !== "mount" || f.value === null) continue;
@@ -251,11 +264,11 @@ export function buildInstruction(raw: RawInstruction, escapeChar: string, diagno
       }
       const network = flagValue(flags, "network");
       if (network?.value != null && !["default", "none", "host"].includes(network.value)) {
-        r.error(`unsupported network mode: ${network.value}`, network.valueRange!, "use --network=default, none or host");
+        r.error(`invalid network mode "${network.value}"`, network.valueRange!, "use --network=default, none or host");
       }
       const security = flagValue(flags, "security");
       if (security?.value != null && !["sandbox", "insecure"].includes(security.value)) {
-        r.error(`unsupported security mode: ${security.value}`, security.valueRange!, "use --security=sandbox or insecure");
+        r.error(`security "${security.value}" is not valid`, security.valueRange!, "use --security=sandbox or insecure");
       }
       return {
         ...base,
@@ -293,34 +306,48 @@ export function buildInstruction(raw: RawInstruction, escapeChar: string, diagno
       const { words, json } = jsonOrWords(r, args);
       if (words.length < 2) {
         r.error(
-          `${r.kind} requires at least two arguments, but only one was provided. Destination could not be determined.`,
+          `${r.kind} requires at least two arguments, but only one was provided. Destination could not be determined`,
           base.argsRange,
           `write ${r.kind} SOURCE... DEST`,
         );
+      }
+      const dest = words.length >= 2 ? words[words.length - 1]! : null;
+      if (dest !== null && !json && raw.heredocs.some((h) => h.markerRange.line === dest.range.line && h.markerRange.column === dest.range.column)) {
+        r.error(`${r.kind} cannot accept a heredoc as a destination`, dest.range, `write ${r.kind} <<EOF /path/to/file`);
       }
       return {
         ...base,
         kind: r.kind,
         sources: words.slice(0, -1),
-        dest: words.length >= 2 ? words[words.length - 1]! : null,
+        dest,
         json,
       };
     }
     case "EXPOSE": {
       requireArgs(r, args);
-      return { ...base, kind: "EXPOSE", ports: splitWords(args.text, escapeChar).map((w) => r.word(w, args)) };
+      const ports = splitWords(args.text, escapeChar).map((w) => r.word(w, args));
+      for (const p of ports) {
+        const problem = p.raw.includes("$") ? null : portProblem(p.raw);
+        if (problem) r.error(problem, p.range, "write PORT or PORT/tcp, PORT/udp, START-END/tcp");
+      }
+      return { ...base, kind: "EXPOSE", ports };
     }
     case "VOLUME": {
       requireArgs(r, args);
       const { words, json } = jsonOrWords(r, args);
       for (const w of words) {
-        if (json && w.raw === '""') r.error("VOLUME specified can not be an empty string", w.range, "remove the empty path");
+        if (w.raw.trim() === "") r.error("VOLUME specified can not be an empty string", w.range, "remove the empty path");
       }
       return { ...base, kind: "VOLUME", paths: words, json };
     }
+    case "STOPSIGNAL": {
+      const value = singleValue(r, args);
+      const problem = value === null || value.raw.includes("$") ? null : signalProblem(value.raw);
+      if (problem) r.error(problem, value!.range, "use a signal name such as SIGTERM or SIGQUIT, or its number");
+      return { ...base, kind: "STOPSIGNAL", value };
+    }
     case "USER":
     case "WORKDIR":
-    case "STOPSIGNAL":
     case "MAINTAINER":
       return { ...base, kind: r.kind, value: singleValue(r, args) };
     case "HEALTHCHECK": {
@@ -334,7 +361,6 @@ export function buildInstruction(raw: RawInstruction, escapeChar: string, diagno
       const type = first.text.toUpperCase();
       if (type === "NONE") {
         if (words.length > 1) r.error("HEALTHCHECK NONE takes no arguments", base.argsRange, "remove what follows NONE");
-        if (flags.length > 0) r.error("HEALTHCHECK NONE takes no options", flags[0]!.range, "remove the options");
         return { ...base, kind: "HEALTHCHECK", test: { type: "NONE" } };
       }
       if (type !== "CMD") {
@@ -353,9 +379,9 @@ export function buildInstruction(raw: RawInstruction, escapeChar: string, diagno
 function unknown(r: InstructionReader, base: Omit<Instruction, "kind">): Instruction {
   const guess = closestMatch(r.raw.keyword, INSTRUCTION_KEYWORDS);
   r.error(
-    `unknown instruction: ${r.raw.keyword}${guess ? ` (did you mean ${guess.toLowerCase()}?)` : ""}`,
+    `unknown instruction: ${r.raw.keyword}${guess ? ` (did you mean ${guess}?)` : ""}`,
     r.raw.keywordRange,
-    guess ? `replace it with ${guess}` : "use a Dockerfile instruction such as RUN, COPY or ENV",
+    guess ? `replace it with ${guess.toUpperCase()}` : "use a Dockerfile instruction such as RUN, COPY or ENV",
     "parse/unknown-instruction",
   );
   return { ...base, kind: "UNKNOWN" } as Instruction;

@@ -1,6 +1,8 @@
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Comment, Dockerfile, Heredoc, Instruction } from "./ast.js";
 import { scanDirectives } from "./directives.js";
+import { parseMaybeJson } from "./exec-form.js";
+import { extractFlags } from "./flags.js";
 import { findHeredocMarkers, HEREDOC_INSTRUCTIONS } from "./heredoc.js";
 import { buildInstruction, type RawInstruction } from "./instructions.js";
 import { MappedText, rangeFrom, rangeOnLine, type SourceRange } from "./source-range.js";
@@ -100,10 +102,9 @@ export function parseDockerfile(input: string): Dockerfile {
   }
 
   if (instructions.length === 0 && diagnostics.every((d) => d.severity !== "error")) {
+    const message = text.length === 0 ? "the Dockerfile cannot be empty" : "file with no instructions";
     diagnostics.push(
-      diagnostic("parse/empty", "error", "the Dockerfile (Dockerfile) cannot be empty", rangeOnLine(1, 1, (lines[0]?.length ?? 0) + 1), {
-        hint: "start with FROM IMAGE",
-      }),
+      diagnostic("parse/empty", "error", message, rangeOnLine(1, 1, (lines[0]?.length ?? 0) + 1), { hint: "start with FROM IMAGE" }),
     );
   }
   return {
@@ -143,7 +144,10 @@ function readInstruction(
     onbuildTriggerStart = 0;
   }
   const heredocs: Heredoc[] = [];
-  if (HEREDOC_INSTRUCTIONS.has(heredocHost)) {
+  const hostArgs = upper === "ONBUILD" ? rest.text.replace(/^\S+\s*/, "") : rest.text;
+  // JSON form cannot hold heredocs: `RUN ["cat", "<<EOF"]` is an exec array, not a marker.
+  const jsonForm = parseMaybeJson(hostArgs.slice(extractFlags(hostArgs, escapeChar).argsStart)).kind !== "shell";
+  if (HEREDOC_INSTRUCTIONS.has(heredocHost) && !jsonForm && rest.text.includes("<<")) {
     for (const marker of findHeredocMarkers(rest.text)) {
       heredocs.push(readHeredocBody(cursor, marker, rest.rangeOf(marker.start, marker.end), diagnostics));
     }
@@ -226,12 +230,11 @@ function readHeredocBody(
   while (cursor.next < cursor.lines.length) {
     const idx = cursor.next++;
     const line = cursor.lines[idx]!;
-    const body = marker.stripTabs ? line.replace(/^\t+/, "") : line;
-    if (body === marker.name) {
+    if ((marker.stripTabs ? line.replace(/^\t+/, "") : line) === marker.name) {
       terminated = true;
       break;
     }
-    content += body + "\n";
+    content += line + "\n";
   }
   const lastIdx = cursor.next - 1;
   const bodyRange =
@@ -240,7 +243,7 @@ function readHeredocBody(
       : rangeFrom({ line: markerRange.endLine, column: markerRange.endColumn }, { line: markerRange.endLine, column: markerRange.endColumn });
   if (!terminated) {
     diagnostics.push(
-      diagnostic("parse/unterminated-heredoc", "error", `unterminated heredoc: no line "${marker.name}" closes it`, markerRange, {
+      diagnostic("parse/unterminated-heredoc", "error", "unterminated heredoc", markerRange, {
         hint: `add a line containing only ${marker.name} after the body`,
       }),
     );

@@ -12,19 +12,25 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The candidate closest to `word` when it is a plausible typo (BuildKit's "did you mean"). */
+/**
+ * BuildKit's "did you mean": the candidate with the smallest edit distance below 3 (the first
+ * wins a tie); no suggestion for an exact match. Case-insensitive matching re-cases the
+ * suggestion to the input's all-lower or all-upper form.
+ */
 export function closestMatch(word: string, candidates: Iterable<string>, caseInsensitive = true): string | null {
   const norm = (s: string) => (caseInsensitive ? s.toLowerCase() : s);
   let best: string | null = null;
-  let bestDistance = Infinity;
+  let bestDistance = 3;
   for (const c of candidates) {
     const d = editDistance(norm(word), norm(c));
+    if (d === 0) return null;
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  if (best === null) return null;
-  const limit = Math.max(1, Math.floor(Math.min(word.length, best.length) / 3));
-  return bestDistance > 0 && bestDistance <= limit ? best : null;
+  if (best === null || !caseInsensitive) return best;
+  if (word === word.toLowerCase()) return best.toLowerCase();
+  if (word === word.toUpperCase()) return best.toUpperCase();
+  return best;
 }

@@ -7,6 +7,8 @@ export interface LexOptions {
   escapeChar?: string;
   /** Keep quote characters in the output (used to detect quoted heredoc delimiters). */
   rawQuotes?: boolean;
+  /** Keep escape characters in the output (heredoc bodies, which the shell reads later). */
+  rawEscapes?: boolean;
   /** Leave references to unset variables as written (used for display names). */
   skipUnsetEnv?: boolean;
 }
@@ -154,6 +156,7 @@ class Lexer {
       }
       let ch = this.next();
       if (ch === this.escape) {
+        if (this.opts.rawEscapes) out += ch;
         const after = this.peek();
         if (after === EOF) continue;
         if (after === '"' || after === "$" || after === this.escape) ch = this.next();
@@ -258,7 +261,7 @@ class Lexer {
 function run(text: string, env: EnvLookup, opts: LexOptions): LexOutcome {
   const lexer = new Lexer(text, env, opts);
   try {
-    const { value, words } = lexer.process(null, false);
+    const { value, words } = lexer.process(null, opts.rawEscapes ?? false);
     return { ok: true, result: { value, words, matched: lexer.matched, unmatched: lexer.unmatched } };
   } catch (e) {
     if (e instanceof LexError) return { ok: false, message: e.message };

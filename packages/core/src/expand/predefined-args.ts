@@ -46,4 +46,10 @@ export function platformArgs(target: Platform, build: Platform): Map<string, str
   ]);
 }
 
+/** Names FROM may use without declaring them (they may carry no value here). */
+export const FROM_PREDEFINED_NAMES = new Set([
+  "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "TARGETOSVERSION", "TARGETSTAGE",
+  "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT", "BUILDOSVERSION",
+]);
+
 export const DEFAULT_PLATFORM: Platform = { os: "linux", architecture: "amd64" };

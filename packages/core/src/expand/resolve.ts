@@ -3,7 +3,7 @@ import type { Dockerfile, Instruction, Word } from "../dockerfile/ast.js";
 import type { SourceRange } from "../dockerfile/source-range.js";
 import { splitStages, type StageSplit } from "../graph/stages.js";
 import { lex, type EnvLookup } from "./lexer.js";
-import { DEFAULT_PLATFORM, platformArgs, type Platform } from "./predefined-args.js";
+import { DEFAULT_PLATFORM, FROM_PREDEFINED_NAMES, platformArgs, type Platform } from "./predefined-args.js";
 
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -109,8 +109,9 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
     isDefined: (name: string) => boolean,
     envKnown: boolean,
     inScope: () => string[],
+    raw = false,
   ): string | null => {
-    const out = lex(word.raw, lookup, { escapeChar });
+    const out = lex(word.raw, lookup, { escapeChar, rawQuotes: raw, rawEscapes: raw });
     if (!out.ok) {
       diagnostics.push(
         diagnostic("parse/expansion", "error", out.message, word.range, { hint: "fix the variable reference or quote the text" }),
@@ -143,7 +144,7 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
   }
   const fromLookup: EnvLookup = (n) => (globalValues.has(n) ? globalValues.get(n) : platform.get(n));
   const fromDefaultsLookup: EnvLookup = (n) => (globalDefaults.has(n) ? globalDefaults.get(n) : platform.get(n));
-  const fromDefined = (n: string) => globalValues.has(n) || platform.has(n);
+  const fromDefined = (n: string) => globalValues.has(n) || FROM_PREDEFINED_NAMES.has(n);
 
   const stages: ResolvedStage[] = [];
   const byName = new Map<string, number>();
@@ -186,8 +187,8 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
     const lookup: EnvLookup = (n) => env.get(n);
     const isDefined = (n: string) => env.get(n) !== undefined || declared.has(n);
     const inScope = () => [...env.entries.map(([k]) => k), ...declared.keys()];
-    const ex = (w: Word | null, ins: Instruction) =>
-      w === null ? null : expand(w, lookup, ins, stageIndex, isDefined, envKnown, inScope);
+    const ex = (w: Word | null, ins: Instruction, raw = false) =>
+      w === null ? null : expand(w, lookup, ins, stageIndex, isDefined, envKnown, inScope, raw);
 
     const visit = (ins: Instruction) => {
       switch (ins.kind) {
@@ -220,6 +221,7 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
         case "COPY":
         case "ADD":
           for (const w of ins.sources) if (!w.raw.startsWith("<<")) ex(w, ins);
+          for (const h of ins.heredocs) if (!h.quoted) ex({ raw: h.content, range: h.bodyRange }, ins, true);
           ex(ins.dest, ins);
           for (const f of ins.flags) {
             if (["chown", "chmod", "checksum"].includes(f.name) && f.value !== null && f.valueRange) {

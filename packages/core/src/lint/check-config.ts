@@ -9,29 +9,39 @@ export interface CheckConfig {
   experimentalAll: boolean;
 }
 
-export function parseCheckValue(value: string): CheckConfig {
+/** Parses a check value with BuildKit's rules; problems are returned, not thrown. */
+export function parseCheckValue(value: string): { config: CheckConfig; problem: string | null } {
   const config: CheckConfig = { skip: new Set(), skipAll: false, error: false, experimental: new Set(), experimentalAll: false };
-  for (const part of value.split(";")) {
+  const text = value.trim().split(" ")[0] ?? "";
+  if (text === "") return { config, problem: null };
+  const parts = text.split(";");
+  const limited = parts.length > 3 ? [...parts.slice(0, 2), parts.slice(2).join(";")] : parts;
+  for (const part of limited) {
     const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const key = part.slice(0, eq).trim().toLowerCase();
+    if (eq < 0) return { config, problem: `invalid check option "${part}"` };
+    const key = part.slice(0, eq).trim();
     const val = part.slice(eq + 1).trim();
     const list = val.split(",").map((s) => s.trim()).filter(Boolean);
     if (key === "skip") {
-      if (list.includes("all")) config.skipAll = true;
-      for (const r of list) config.skip.add(r);
-    } else if (key === "error") config.error = val.toLowerCase() === "true";
-    else if (key === "experimental") {
-      if (list.includes("all")) config.experimentalAll = true;
-      for (const r of list) config.experimental.add(r);
-    }
+      if (val === "all") config.skipAll = true;
+      else for (const r of list) config.skip.add(r);
+    } else if (key === "experimental") {
+      if (val === "all") config.experimentalAll = true;
+      else for (const r of list) config.experimental.add(r);
+    } else if (key === "error") {
+      if (!/^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/.test(val)) {
+        return { config, problem: `failed to parse check option "${part}": strconv.ParseBool: parsing "${val}": invalid syntax` };
+      }
+      config.error = /^(1|t|T|TRUE|true|True)$/.test(val);
+    } else return { config, problem: `invalid check option "${key}"` };
   }
-  return config;
+  return { config, problem: null };
 }
 
-export function fileCheckConfig(directives: Directive[], buildArgValue?: string): CheckConfig {
+/** The file's `# check=` directive, replaced entirely by the BUILDKIT_DOCKERFILE_CHECK build arg when given. */
+export function fileCheckConfig(directives: Directive[], buildArgValue?: string) {
   const d = directives.find((x) => x.name === "check");
-  return parseCheckValue(buildArgValue ?? d?.value ?? "");
+  return { ...parseCheckValue(buildArgValue ?? d?.value ?? ""), directive: buildArgValue === undefined ? (d ?? null) : null };
 }
 
 /**
@@ -49,12 +59,21 @@ export function instructionSuppressions(comments: Comment[], instructions: Instr
   const perInstruction = new Map<Instruction, Set<string>>();
   for (const ins of instructions) {
     const ids = new Set<string>();
+    let checkSeen = false;
     for (let line = ins.range.line - 1; byLine.has(line); line--) {
       const text = byLine.get(line)!;
       const h = /^#\s*hadolint\s+ignore=(\S+)/.exec(text);
       if (h) for (const id of h[1]!.split(",")) ids.add(id.trim());
       const c = /^#\s*check\s*=\s*(.+)$/.exec(text);
-      if (c) for (const id of parseCheckValue(c[1]!).skip) ids.add(id);
+      if (c && !checkSeen) {
+        // The first check comment above an instruction wins; its error= is ignored, as in BuildKit.
+        const parsed = parseCheckValue(c[1]!);
+        if (parsed.problem === null) {
+          checkSeen = true;
+          for (const id of parsed.config.skip) ids.add(id);
+          if (parsed.config.skipAll) ids.add("all");
+        }
+      }
     }
     if (ids.size > 0) perInstruction.set(ins, ids);
   }

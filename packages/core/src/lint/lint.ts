@@ -31,32 +31,43 @@ export function analyzeDockerfile(text: string, options: LintOptions = {}): Anal
   const dockerfile = parseDockerfile(text);
   const resolution = resolveVariables(dockerfile, options);
   const graph = buildStageGraph(resolution);
-  const config = fileCheckConfig(dockerfile.directives, options.checkOverride);
+  const { config, problem, directive } = fileCheckConfig(dockerfile.directives, options.checkOverride);
   const { global, perInstruction } = instructionSuppressions(dockerfile.comments, dockerfile.instructions);
   const findings: Diagnostic[] = [];
   for (const rule of options.rules ?? ALL_RULES) {
     const ids = [rule.id, ...(rule.aliases ?? [])];
-    if (config.skipAll || ids.some((id) => config.skip.has(id) || global.has(id))) continue;
-    if (rule.experimental && !config.experimentalAll && !config.experimental.has(rule.id)) continue;
+    if (rule.experimental) {
+      // Skips do not apply to an experimental rule that was explicitly enabled.
+      if (!config.experimentalAll && !config.experimental.has(rule.id)) continue;
+    } else if (config.skipAll || ids.some((id) => config.skip.has(id) || global.has(id))) continue;
     const severity = config.error && rule.severity === "warning" ? "error" : rule.severity;
     for (const finding of rule.check({ df: dockerfile, text, resolution, graph, ...(options.isIgnored ? { isIgnored: options.isIgnored } : {}) })) {
       const skipped = finding.instruction && perInstruction.get(finding.instruction);
-      if (skipped && ids.some((id) => skipped.has(id))) continue;
+      if (skipped && (skipped.has("all") || ids.some((id) => skipped.has(id)))) continue;
       findings.push(toDiagnostic(rule, finding, severity));
     }
   }
   const strays = resolution.split.strayBeforeFrom.map((i) => ({
     code: "parse/instruction-before-from",
     severity: "error" as const,
-    message: `${i.keyword.toUpperCase()} cannot come before the first FROM: only ARG may precede FROM`,
+    message: "no build stage in current context",
     range: i.keywordRange,
-    hint: "move it below FROM",
+    hint: `only ARG may come before the first FROM; move this ${i.keyword.toUpperCase()} below it`,
   }));
+  if (problem !== null) {
+    strays.push({
+      code: "parse/check-directive",
+      severity: "error",
+      message: `failed to parse check options: ${problem}`,
+      range: directive?.valueRange ?? { line: 1, column: 1, endLine: 1, endColumn: 1 },
+      hint: "write # check=skip=Rule1,Rule2;error=true;experimental=all",
+    });
+  }
   if (resolution.split.stages.length === 0 && dockerfile.instructions.length > 0) {
     strays.push({
       code: "parse/no-stage",
       severity: "error",
-      message: "no build stage in current context",
+      message: dockerfile.instructions.every((i) => i.kind === "ARG") ? "dockerfile contains no stages to build" : "no build stage in current context",
       range: dockerfile.instructions[0]!.keywordRange,
       hint: "add FROM IMAGE to start a stage",
     });

@@ -32,9 +32,8 @@ export const fromAsCasing: LintRule = {
       if (as === null || as.raw.toLowerCase() !== "as") return [];
       const kw = s.from.keyword;
       const upper = kw === kw.toUpperCase();
-      const asUpper = as.raw === as.raw.toUpperCase();
-      const asLower = as.raw === as.raw.toLowerCase();
-      if ((upper && asUpper) || (!upper && asLower)) return [];
+      if (!upper && kw !== kw.toLowerCase()) return [];
+      if (as.raw === (upper ? as.raw.toUpperCase() : as.raw.toLowerCase())) return [];
       return [
         {
           range: as.range,

@@ -1,5 +1,5 @@
 import type { Instruction } from "../../dockerfile/ast.js";
-import type { Finding, LintRule } from "../rule.js";
+import type { Finding, LintInput, LintRule } from "../rule.js";
 import { BUILDKIT_DOCS } from "../rule.js";
 
 export const noEmptyContinuation: LintRule = {
@@ -35,8 +35,9 @@ export const consistentInstructionCasing: LintRule = {
   description: "All commands within the Dockerfile should use the same casing (either upper or lower)",
   url: `${BUILDKIT_DOCS}consistent-instruction-casing/`,
   hint: "use one casing for every instruction keyword",
-  check: ({ df }) => {
-    const all = withTriggers(df.instructions).filter((i) => i.kind !== "UNKNOWN");
+  check: ({ resolution }) => {
+    // BuildKit counts FROM and in-stage commands only: not global ARGs, not ONBUILD triggers.
+    const all = resolution.split.stages.flatMap((s) => [s.from, ...s.instructions]).filter((i) => i.kind !== "UNKNOWN");
     const upper = all.filter((i) => casingOf(i.keyword) === "upper").length;
     const lower = all.filter((i) => casingOf(i.keyword) === "lower").length;
     const majority = lower > upper ? "lower" : "upper";
@@ -64,7 +65,7 @@ export const jsonArgsRecommended: LintRule = {
   check: ({ resolution }) =>
     resolution.split.stages.flatMap((stage) => {
       const findings: Finding[] = [];
-      let customShell = false;
+      let customShell = inheritsFromStages(resolution, stage.index, (i) => i.kind === "SHELL");
       for (const ins of stage.instructions) {
         if (ins.kind === "SHELL") customShell = true;
         if ((ins.kind === "CMD" || ins.kind === "ENTRYPOINT") && ins.command?.form === "shell" && !customShell) {
@@ -137,32 +138,22 @@ export const workdirRelativePath: LintRule = {
   aliases: ["DL3000"],
   check: ({ resolution }) =>
     resolution.split.stages.flatMap((stage) => {
-      const findings: Finding[] = [];
-      let absolute = resolution.stages[stage.index]?.baseStage != null && hasAbsoluteWorkdir(resolution, resolution.stages[stage.index]!.baseStage!);
-      for (const ins of stage.instructions) {
-        if (ins.kind !== "WORKDIR" || ins.value === null) continue;
-        const path = resolution.expanded.get(ins.value) ?? ins.value.raw;
-        if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) absolute = true;
-        else if (!absolute) {
-          findings.push({
-            range: ins.value.range,
-            message: `Relative workdir "${path}" can have unexpected results if the base image changes`,
-            instruction: ins,
-          });
-        }
-      }
-      return findings;
+      // Only the first WORKDIR of a build chain counts: after it the working directory is known.
+      if (inheritsFromStages(resolution, stage.index, (i) => i.kind === "WORKDIR")) return [];
+      const first = stage.instructions.find((i) => i.kind === "WORKDIR");
+      if (first?.kind !== "WORKDIR" || first.value === null) return [];
+      const path = resolution.expanded.get(first.value) ?? first.value.raw;
+      if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) return [];
+      return [{ range: first.value.range, message: `Relative workdir "${path}" can have unexpected results if the base image changes`, instruction: first }];
     }),
 };
 
-function hasAbsoluteWorkdir(resolution: Parameters<LintRule["check"]>[0]["resolution"], stageIndex: number): boolean {
-  const stage = resolution.split.stages[stageIndex];
-  if (!stage) return false;
-  const own = stage.instructions.some(
-    (i) => i.kind === "WORKDIR" && i.value !== null && (resolution.expanded.get(i.value) ?? i.value.raw).startsWith("/"),
-  );
-  const base = resolution.stages[stageIndex]?.baseStage;
-  return own || (base != null && hasAbsoluteWorkdir(resolution, base));
+/** True when a stage this one is built FROM (transitively) has an instruction matching `test`. */
+function inheritsFromStages(resolution: LintInput["resolution"], stageIndex: number, test: (i: Instruction) => boolean): boolean {
+  for (let s = resolution.stages[stageIndex]?.baseStage ?? null; s !== null; s = resolution.stages[s]?.baseStage ?? null) {
+    if (resolution.split.stages[s]!.instructions.some(test)) return true;
+  }
+  return false;
 }
 
 export const exposeProtoCasing: LintRule = {

@@ -1,4 +1,5 @@
 import { closestMatch } from "../../dockerfile/suggest.js";
+import { parsePlatform } from "../../expand/predefined-args.js";
 import { parseImageReference } from "../../image/reference.js";
 import type { Finding, LintRule } from "../rule.js";
 import { BUILDKIT_DOCS } from "../rule.js";
@@ -33,19 +34,13 @@ export const invalidDefaultArgInFrom: LintRule = {
   check: ({ resolution }) =>
     resolution.split.stages.flatMap((stage) => {
       const image = stage.from.image;
-      if (image === null || !image.raw.includes("$")) return [];
       const withDefaults = resolution.stages[stage.index]!.imageWithDefaults;
-      const names = resolution.stages.map((s, i) => resolution.split.stages[i]!.name).filter(Boolean);
-      if (withDefaults !== null && withDefaults !== "" && (withDefaults === "scratch" || names.includes(withDefaults.toLowerCase()) || parseImageReference(withDefaults) !== null)) {
-        return [];
-      }
-      const args = resolution.uses.filter((u) => u.instruction === stage.from && u.range === image.range).map((u) => u.name);
+      if (image === null || withDefaults === null || parseImageReference(withDefaults) !== null) return [];
       return [
         {
           range: image.range,
           message: `Default value for ARG ${image.raw} results in empty or invalid base image name`,
           instruction: stage.from,
-          ...(args.length ? {} : {}),
         },
       ];
     }),
@@ -61,7 +56,7 @@ export const undefinedVar: LintRule = {
     const seen = new Set<string>();
     const findings: Finding[] = [];
     for (const u of resolution.uses) {
-      if (u.stage < 0 || u.defined || !u.envKnown) continue;
+      if (u.stage < 0 || u.defined || !u.envKnown || u.instruction.kind === "EXPOSE") continue;
       const key = `${u.instruction.index}:${u.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -75,17 +70,12 @@ export const undefinedVar: LintRule = {
   },
 };
 
-const SECRET_TOKENS = ["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"];
-const SECRET_ALLOWED = ["public", "file", "version"];
+const SECRET_DENY = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
+const SECRET_ALLOW = /(?:_|^)(?:public|file|version)(?:_|$)/i;
 
-/** BuildKit's heuristic: split the name on non-letters and camel case; any secret token, no allowed token. */
+/** BuildKit's heuristic: a `_`-separated token names a secret and none marks it harmless. */
 export function looksSecret(name: string): boolean {
-  const tokens = name
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toLowerCase()
-    .split(/[^a-z]+/)
-    .filter(Boolean);
-  return tokens.some((t) => SECRET_TOKENS.includes(t)) && !tokens.some((t) => SECRET_ALLOWED.includes(t));
+  return SECRET_DENY.test(name) && !SECRET_ALLOW.test(name);
 }
 
 export const secretsUsedInArgOrEnv: LintRule = {
@@ -94,8 +84,8 @@ export const secretsUsedInArgOrEnv: LintRule = {
   description: "Sensitive data should not be used in the ARG or ENV commands",
   url: `${BUILDKIT_DOCS}secrets-used-in-arg-or-env/`,
   hint: "pass secrets with RUN --mount=type=secret; ARG and ENV values end up in the image",
-  check: ({ df }) =>
-    df.instructions.flatMap((i) => {
+  check: ({ resolution }) =>
+    resolution.split.stages.flatMap((s) => s.instructions).flatMap((i) => {
       if (i.kind !== "ARG" && i.kind !== "ENV") return [];
       return i.pairs
         .filter((p) => looksSecret(p.key.raw))
@@ -138,14 +128,11 @@ export const fromPlatformFlagConstDisallowed: LintRule = {
     resolution.split.stages.flatMap((s) => {
       const p = s.from.platform;
       if (p?.value == null || p.value.includes("$")) return [];
-      if (s.name !== null && s.name.includes(p.value.split("/")[1] ?? "\u0000")) return [];
-      return [
-        {
-          range: p.valueRange ?? p.range,
-          message: `FROM --platform flag should not use constant value "${p.value}"`,
-          instruction: s.from,
-        },
-      ];
+      const platform = parsePlatform(p.value);
+      if (platform === null) return [];
+      // A stage named for its platform (`build-arm64`) is allowed to pin it.
+      if (s.name !== null && (s.name.includes(platform.os) || s.name.includes(platform.architecture))) return [];
+      return [{ range: p.valueRange ?? p.range, message: `FROM --platform flag should not use constant value "${p.value}"`, instruction: s.from }];
     }),
 };
 
@@ -174,24 +161,25 @@ export const invalidDefinitionDescription: LintRule = {
   id: "InvalidDefinitionDescription",
   severity: "warning",
   experimental: true,
-  description: "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.",
+  description:
+    "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.",
   url: `${BUILDKIT_DOCS}invalid-definition-description/`,
-  hint: "start the comment with the stage or ARG name, or separate it with an empty line",
+  hint: "start the comment with the stage or ARG name, or end the comment block with a bare # line",
   check: ({ df }) =>
-    df.instructions.flatMap((i) => {
-      const names =
-        i.kind === "FROM" ? (i.stageName ? [i.stageName.raw] : []) : i.kind === "ARG" ? i.pairs.map((p) => p.key.raw) : [];
-      if (names.length === 0) return [];
-      const comment = df.comments.find((c) => c.range.line === i.range.line - 1);
-      if (!comment || df.directives.some((d) => d.range.line === comment.range.line)) return [];
-      const first = comment.text.replace(/^#\s*/, "").split(/\s+/)[0] ?? "";
-      if (names.includes(first)) return [];
-      return [
-        {
-          range: comment.range,
-          message: `Comment for ${i.kind === "FROM" ? "build stage" : "build argument"} should follow the format: \`# ${names[0]} <description>\`. If this is not intended to be a description comment, add an empty line or comment between the instruction and the comment.`,
-          instruction: i,
-        },
-      ];
+    df.instructions.flatMap((i, k) => {
+      const keys = i.kind === "FROM" ? (i.stageName ? [i.stageName.raw.toLowerCase()] : []) : i.kind === "ARG" ? i.pairs.map((p) => p.key.raw) : [];
+      if (keys.length === 0) return [];
+      const previousEnd = k > 0 ? df.instructions[k - 1]!.range.endLine : 0;
+      const directiveLines = new Set(df.directives.map((d) => d.range.line));
+      // BuildKit's comment block: lines since the previous instruction; a bare `#` resets it.
+      let block = df.comments.filter((c) => c.range.line > previousEnd && c.range.line < i.range.line && !directiveLines.has(c.range.line));
+      const reset = block.findLastIndex((c) => c.text.trim() === "#");
+      block = block.slice(reset + 1);
+      const last = block[block.length - 1];
+      if (!last) return [];
+      const first = last.text.replace(/^#\s*/, "").split(" ")[0] ?? "";
+      if (keys.includes(first)) return [];
+      const example = keys.length === 1 ? keys[0]! : "<arg_key>";
+      return [{ range: last.range, message: `Comment for ${i.kind} should follow the format: \`# ${example} <description>\``, instruction: i }];
     }),
 };
