@@ -196,8 +196,10 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
           for (const pair of ins.pairs) {
             const name = pair.key.raw;
             const def = pair.value === null ? undefined : (ex(pair.value, ins) ?? undefined);
+            // The builder supplies TARGET*/BUILD* like --build-arg values, so they beat defaults.
             let value: string | undefined;
             if (name in buildArgs) value = buildArgs[name];
+            else if (platform.has(name)) value = platform.get(name);
             else if (pair.value === null && globalValues.has(name)) value = globalValues.get(name);
             else value = def;
             declared.set(name, { name, value, range: pair.range });

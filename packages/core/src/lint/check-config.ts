@@ -48,10 +48,13 @@ export function fileCheckConfig(directives: Directive[], buildArgValue?: string)
  * Per-instruction suppressions: a `# check=skip=...` comment directly above an instruction
  * (BuildKit) and `# hadolint ignore=DL3008,...` there, or `# hadolint global ignore=...` anywhere.
  */
-export function instructionSuppressions(comments: Comment[], instructions: Instruction[]) {
+export function instructionSuppressions(comments: Comment[], directives: Directive[], instructions: Instruction[]) {
   const global = new Set<string>();
   const byLine = new Map<number, string>();
+  // Directive lines are not comments to BuildKit: they never apply to the first instruction.
+  const directiveLines = new Set(directives.map((d) => d.range.line));
   for (const c of comments) {
+    if (directiveLines.has(c.range.line)) continue;
     byLine.set(c.range.line, c.text);
     const g = /^#\s*hadolint\s+global\s+ignore=(\S+)/.exec(c.text);
     if (g) for (const id of g[1]!.split(",")) global.add(id.trim());

@@ -32,7 +32,7 @@ export function analyzeDockerfile(text: string, options: LintOptions = {}): Anal
   const resolution = resolveVariables(dockerfile, options);
   const graph = buildStageGraph(resolution);
   const { config, problem, directive } = fileCheckConfig(dockerfile.directives, options.checkOverride);
-  const { global, perInstruction } = instructionSuppressions(dockerfile.comments, dockerfile.instructions);
+  const { global, perInstruction } = instructionSuppressions(dockerfile.comments, dockerfile.directives, dockerfile.instructions);
   const findings: Diagnostic[] = [];
   for (const rule of options.rules ?? ALL_RULES) {
     const ids = [rule.id, ...(rule.aliases ?? [])];
