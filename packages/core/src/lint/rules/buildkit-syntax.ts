@@ -12,10 +12,10 @@ export const noEmptyContinuation: LintRule = {
     df.emptyContinuationLines.map((range) => ({
       range,
       message: "Empty continuation line",
-      fix: {
-        title: "Delete the empty line",
-        edits: [{ range: { line: range.line, column: 1, endLine: range.line + 1, endColumn: 1 }, text: "" }],
-      },
+      // Delete the line with its line break; the last line of a file has none to take.
+      ...(range.line < df.lineCount
+        ? { fix: { title: "Delete the empty line", edits: [{ range: { line: range.line, column: 1, endLine: range.line + 1, endColumn: 1 }, text: "" }] } }
+        : {}),
     })),
 };
 
