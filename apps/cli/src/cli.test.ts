@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "./cli.js";
 
-function run(args: string[]) {
+async function run(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(args, (s) => out.push(s), (s) => err.push(s));
+  const code = await main(args, (s) => out.push(s), (s) => err.push(s));
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -20,32 +20,32 @@ function dockerfile(text: string): string {
 }
 
 describe("layerlab lint", () => {
-  it("prints diagnostics like a compiler and exits 1 on errors", () => {
+  it("prints diagnostics like a compiler and exits 1 on errors", async () => {
     const file = dockerfile("FROM alpine:3.20\nRUNN echo\nUSER app\n");
-    const r = run(["lint", "-f", file]);
+    const r = await run(["lint", "-f", file]);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`${file}:2:1: error parse/unknown-instruction: unknown instruction: RUNN (did you mean RUN?)`);
     expect(r.out).toContain("hint: replace it with RUN");
   });
 
-  it("exits 0 with warnings only, and 1 with --error-on warning", () => {
+  it("exits 0 with warnings only, and 1 with --error-on warning", async () => {
     const file = dockerfile("FROM alpine:3.20\nCMD node x\nUSER app\n");
-    expect(run(["lint", "-f", file]).code).toBe(0);
-    expect(run(["lint", "-f", file, "--error-on", "warning"]).code).toBe(1);
+    expect((await run(["lint", "-f", file])).code).toBe(0);
+    expect((await run(["lint", "-f", file, "--error-on", "warning"])).code).toBe(1);
   });
 
-  it("--format json gives the file and every diagnostic with its range", () => {
+  it("--format json gives the file and every diagnostic with its range", async () => {
     const file = dockerfile("FROM alpine:3.20\nCMD node x\nUSER app\n");
-    const json = JSON.parse(run(["lint", "-f", file, "--format", "json"]).out);
+    const json = JSON.parse((await run(["lint", "-f", file, "--format", "json"])).out);
     expect(json.file).toBe(file);
     expect(json.diagnostics[0]).toMatchObject({ code: "JSONArgsRecommended", severity: "warning", range: { line: 2, column: 5 } });
   });
 
-  it("bad usage exits 2 with the command's usage", () => {
-    expect(run(["lint", "--format", "xml"]).code).toBe(2);
-    expect(run(["lint", "--bogus"]).err).toContain("unknown flag: --bogus");
-    expect(run(["lint", "-f", "/nonexistent/Dockerfile"]).err).toContain("no such file");
-    expect(run(["frobnicate"]).code).toBe(2);
+  it("bad usage exits 2 with the command's usage", async () => {
+    expect((await run(["lint", "--format", "xml"])).code).toBe(2);
+    expect((await run(["lint", "--bogus"])).err).toContain("unknown flag: --bogus");
+    expect((await run(["lint", "-f", "/nonexistent/Dockerfile"])).err).toContain("no such file");
+    expect((await run(["frobnicate"])).code).toBe(2);
   });
 });
 
@@ -59,8 +59,8 @@ FROM scratch
 COPY --from=build /out/app /app
 `;
 
-  it("--format json lists stages, dependencies, build args with their uses, and the target", () => {
-    const outline = JSON.parse(run(["outline", "-f", dockerfile(text), "--format", "json"]).out);
+  it("--format json lists stages, dependencies, build args with their uses, and the target", async () => {
+    const outline = JSON.parse((await run(["outline", "-f", dockerfile(text), "--format", "json"])).out);
     expect(outline.stages).toMatchObject([
       { index: 0, name: "build", resolvedBase: "golang:1.22", deps: [], description: "compiles the server" },
       { index: 1, name: null, resolvedBase: "scratch", deps: [0] },
@@ -73,8 +73,8 @@ COPY --from=build /out/app /app
     expect(outline.reachable).toEqual([0, 1]);
   });
 
-  it("prints a readable text outline", () => {
-    const r = run(["outline", "-f", dockerfile(text)]);
+  it("prints a readable text outline", async () => {
+    const r = await run(["outline", "-f", dockerfile(text)]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/build\s+FROM golang:1.22/);
     expect(r.out).toContain("stage-1 (default)");
@@ -82,7 +82,7 @@ COPY --from=build /out/app /app
 });
 
 describe("pnpm layerlab", () => {
-  it("runs the CLI from the repository root", () => {
+  it("runs the CLI from the repository root", async () => {
     const file = dockerfile("FROM alpine:3.20\nUSER app\n");
     const root = new URL("../../../", import.meta.url).pathname;
     const r = spawnSync("pnpm", ["--silent", "layerlab", "lint", "-f", file, "--format", "json"], { cwd: root, encoding: "utf8" });

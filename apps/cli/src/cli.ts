@@ -1,23 +1,29 @@
 import { UsageError } from "./args.js";
 import { lintCommand, lintUsage } from "./commands/lint.js";
 import { outlineCommand, outlineUsage } from "./commands/outline.js";
+import { serveCommand, serveUsage } from "./commands/serve.js";
 
 const USAGE = `Usage: layerlab COMMAND [OPTIONS]
 
 Commands:
   lint      Check a Dockerfile (syntax, BuildKit checks, best practices)
   outline   Show a Dockerfile's stages, build args and targets
+  serve     Start the web app and API
 
 Run 'layerlab COMMAND --help' for a command's options.`;
 
-type Command = { run: (argv: string[], out: (s: string) => void, err: (s: string) => void) => number; usage: string };
+type Command = {
+  run: (argv: string[], out: (s: string) => void, err: (s: string) => void) => number | Promise<number>;
+  usage: string;
+};
 
 const COMMANDS: Record<string, Command> = {
   lint: { run: lintCommand, usage: lintUsage },
   outline: { run: outlineCommand, usage: outlineUsage },
+  serve: { run: serveCommand, usage: serveUsage },
 };
 
-export function main(argv: string[], out = (s: string) => console.log(s), err = (s: string) => console.error(s)): number {
+export async function main(argv: string[], out = (s: string) => console.log(s), err = (s: string) => console.error(s)): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     out(USAGE);
@@ -33,7 +39,7 @@ export function main(argv: string[], out = (s: string) => console.log(s), err = 
     return 0;
   }
   try {
-    return command.run(rest, out, err);
+    return await command.run(rest, out, err);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`layerlab ${name}: ${e.message}\n\n${command.usage}`);

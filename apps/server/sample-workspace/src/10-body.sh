@@ -1,0 +1,2 @@
+echo "vendored packages:"
+ls /usr/share/app/vendor

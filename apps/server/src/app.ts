@@ -1,0 +1,35 @@
+import { existsSync } from "node:fs";
+import express, { type Express } from "express";
+import { requireToken } from "./security/access-token.js";
+import { requireAllowedHost } from "./security/host-allowlist.js";
+import { workspaceRoutes } from "./routes/workspace-routes.js";
+import type { Workspace } from "./workspace/workspace.js";
+
+export interface AppOptions {
+  token: string;
+  hosts: Set<string>;
+  workspace: Workspace;
+  /** Directory of the built web app; the API works without it. */
+  webDist: string | null;
+}
+
+/** The HTTP surface: host check, then token check, then the API and the web app. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requireAllowedHost(options.hosts));
+  app.use(requireToken(options.token));
+  app.use(express.json({ limit: "3mb" }));
+  app.get("/api/health", (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use("/api/workspace", workspaceRoutes(options.workspace));
+  app.use("/api", (_req, res) => {
+    res.status(404).json({ error: { code: "not-found", message: "no such API route" } });
+  });
+  if (options.webDist !== null && existsSync(options.webDist)) {
+    app.use(express.static(options.webDist, { index: "index.html" }));
+    app.use((_req, res) => res.sendFile("index.html", { root: options.webDist! }));
+  }
+  return app;
+}

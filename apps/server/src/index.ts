@@ -1,0 +1,63 @@
+import { cp, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { layerlabHome } from "@layerlab/core/node";
+import { createApp } from "./app.js";
+import { newToken } from "./security/access-token.js";
+import { allowedHosts } from "./security/host-allowlist.js";
+import { Workspace } from "./workspace/workspace.js";
+
+export interface ServeOptions {
+  /** Workspace directory; a copy of the sample workspace under $LAYERLAB_HOME when absent. */
+  workspaceDir?: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  webDist?: string | null;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  workspace: Workspace;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const SAMPLE = fileURLToPath(new URL("../sample-workspace/", import.meta.url));
+const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
+
+/** The sample workspace is copied once, so a user's edits survive restarts. */
+async function sampleWorkspace(): Promise<string> {
+  const dir = join(layerlabHome(), "workspaces", "sample");
+  if (!existsSync(dir)) {
+    await mkdir(join(dir, ".."), { recursive: true });
+    await cp(SAMPLE, dir, { recursive: true });
+  }
+  return dir;
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const token = options.token ?? newToken();
+  const workspace = await Workspace.open(options.workspaceDir ?? (await sampleWorkspace()));
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const app = createApp({ token, hosts: allowedHosts(host, port), workspace, webDist: options.webDist === undefined ? WEB_DIST : options.webDist });
+  server.on("request", app);
+  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    token,
+    workspace,
+    server,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

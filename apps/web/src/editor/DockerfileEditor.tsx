@@ -1,0 +1,77 @@
+import Editor, { type OnMount } from "@monaco-editor/react";
+import type { Diagnostic } from "@layerlab/core";
+import { useEffect, useRef } from "react";
+import { monaco } from "./monaco-setup.js";
+
+const SEVERITY = {
+  error: monaco.MarkerSeverity.Error,
+  warning: monaco.MarkerSeverity.Warning,
+  info: monaco.MarkerSeverity.Info,
+} as const;
+
+export interface JumpTarget {
+  line: number;
+  column: number;
+  seq: number;
+}
+
+interface Props {
+  path: string;
+  text: string;
+  language: string;
+  diagnostics: Diagnostic[];
+  theme: "dark" | "light";
+  jump: JumpTarget | null;
+  onChange(text: string): void;
+  onSave(): void;
+}
+
+/** Monaco with core's diagnostics as markers; the text is owned by the workspace store. */
+export function DockerfileEditor({ path, text, language, diagnostics, theme, jump, onChange, onSave }: Props) {
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const saveRef = useRef(onSave);
+  saveRef.current = onSave;
+
+  const onMount: OnMount = (editor) => {
+    editorRef.current = editor as unknown as monaco.editor.IStandaloneCodeEditor;
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current());
+  };
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    monaco.editor.setModelMarkers(
+      model,
+      "layerlab",
+      diagnostics.map((d) => ({
+        severity: SEVERITY[d.severity],
+        message: d.hint ? `${d.message}\n${d.hint}` : d.message,
+        code: d.url ? { value: d.code, target: monaco.Uri.parse(d.url) } : d.code,
+        startLineNumber: d.range.line,
+        startColumn: d.range.column,
+        endLineNumber: d.range.endLine,
+        endColumn: Math.max(d.range.endColumn, d.range.column + (d.range.line === d.range.endLine ? 1 : 0)),
+      })),
+    );
+  }, [diagnostics, text]);
+
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor || jump === null) return;
+    editor.revealLineInCenter(jump.line);
+    editor.setPosition({ lineNumber: jump.line, column: jump.column });
+    editor.focus();
+  }, [jump]);
+
+  return (
+    <Editor
+      path={path}
+      value={text}
+      language={language}
+      theme={theme === "dark" ? "vs-dark" : "vs"}
+      onMount={onMount}
+      onChange={(v) => onChange(v ?? "")}
+      options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, ariaLabel: `Editor for ${path}` }}
+    />
+  );
+}

@@ -1,0 +1,88 @@
+import { reachableStages, type StageGraph as Graph } from "@layerlab/core";
+import { layoutStages, NODE_H, NODE_W } from "./layout.js";
+
+const EDGE_STYLE = {
+  from: { dash: undefined, label: "FROM" },
+  copy: { dash: "6 4", label: "COPY --from" },
+  mount: { dash: "2 4", label: "RUN --mount" },
+} as const;
+
+interface Props {
+  graph: Graph;
+  target: number | null;
+  onSelectTarget(index: number): void;
+  onJump(line: number): void;
+}
+
+/** Stages as nodes, dependencies as edges in one style per kind; stages the target does not need are dimmed. */
+export function StageGraph({ graph, target, onSelectTarget, onJump }: Props) {
+  const placed = layoutStages(graph);
+  const at = new Map(placed.map((p) => [p.index, p]));
+  const reachable = new Set(target === null ? [] : reachableStages(graph, target));
+  const width = Math.max(...placed.map((p) => p.x + NODE_W + 16), 200);
+  const height = Math.max(...placed.map((p) => p.y + NODE_H + 16), 80);
+  return (
+    <div className="graph">
+      <svg width={width} height={height} role="img" aria-label="Stage graph">
+        <defs>
+          <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+            <path d="M0,0 L10,5 L0,10 z" className="edge-head" />
+          </marker>
+        </defs>
+        {graph.edges.map((e, i) => {
+          if (e.to === null) return null;
+          const a = at.get(e.to);
+          const b = at.get(e.from);
+          if (!a || !b) return null;
+          const x1 = a.x + NODE_W;
+          const y1 = a.y + NODE_H / 2;
+          const x2 = b.x;
+          const y2 = b.y + NODE_H / 2;
+          const mid = (x1 + x2) / 2;
+          return (
+            <path
+              key={i}
+              d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`}
+              className={`edge edge-${e.kind}`}
+              strokeDasharray={EDGE_STYLE[e.kind].dash}
+              markerEnd="url(#arrow)"
+            >
+              <title>{`${EDGE_STYLE[e.kind].label} ${e.ref} (line ${e.range.line})`}</title>
+            </path>
+          );
+        })}
+        {graph.stages.map((s) => {
+          const p = at.get(s.index)!;
+          const dim = target !== null && !reachable.has(s.index);
+          return (
+            <g
+              key={s.index}
+              transform={`translate(${p.x},${p.y})`}
+              className={`node${dim ? " dim" : ""}${target === s.index ? " target" : ""}`}
+              role="button"
+              tabIndex={0}
+              aria-label={`Stage ${s.label}, from ${s.base ?? "?"}; jump to line ${s.range.line}`}
+              onClick={() => onJump(s.range.line)}
+              onDoubleClick={() => onSelectTarget(s.index)}
+              onKeyDown={(ev) => {
+                if (ev.key === "Enter") onJump(s.range.line);
+                if (ev.key === "t") onSelectTarget(s.index);
+              }}
+            >
+              <rect width={NODE_W} height={NODE_H} rx={8} />
+              <text x={10} y={22} className="node-name">
+                {s.label}
+              </text>
+              <text x={10} y={42} className="node-base">
+                {`FROM ${s.base ?? "?"}`.slice(0, 26)} · {s.instructions.length} steps
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <div className="legend" aria-hidden>
+        <span className="legend-from">── FROM</span> <span className="legend-copy">- - COPY --from</span> <span className="legend-mount">··· RUN --mount</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { StageGraph } from "@layerlab/core";
+
+export interface PlacedNode {
+  index: number;
+  x: number;
+  y: number;
+}
+
+export const NODE_W = 180;
+export const NODE_H = 56;
+const GAP_X = 60;
+const GAP_Y = 28;
+
+/** Layered layout: a stage sits one column right of the deepest stage it depends on. */
+export function layoutStages(graph: StageGraph): PlacedNode[] {
+  const depth = new Map<number, number>();
+  const visit = (i: number, seen: Set<number>): number => {
+    if (depth.has(i)) return depth.get(i)!;
+    if (seen.has(i)) return 0;
+    seen.add(i);
+    const deps = graph.edges.filter((e) => e.from === i && e.to !== null && e.to !== i).map((e) => e.to!);
+    const d = deps.length === 0 ? 0 : Math.max(...deps.map((j) => visit(j, seen))) + 1;
+    depth.set(i, d);
+    return d;
+  };
+  graph.stages.forEach((s) => visit(s.index, new Set()));
+  const rows = new Map<number, number>();
+  return graph.stages.map((s) => {
+    const col = depth.get(s.index) ?? 0;
+    const row = rows.get(col) ?? 0;
+    rows.set(col, row + 1);
+    return { index: s.index, x: 16 + col * (NODE_W + GAP_X), y: 16 + row * (NODE_H + GAP_Y) };
+  });
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Starts Layerlab: installs what it needs, builds the web app, serves it with the embedded
+# store. Arguments go to `layerlab serve` (e.g. a workspace directory, --port).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+require_node
+ensure_pnpm
+ensure_deps
+
+stamp=apps/web/dist/.source-hash
+hash=$(find apps/web/src apps/web/index.html apps/web/vite.config.ts packages/core/src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  log "building the web app"
+  pnpm --filter @layerlab/web build >/dev/null
+  echo "$hash" > "$stamp"
+fi
+
+exec pnpm --silent layerlab serve "$@"
