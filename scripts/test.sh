@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 require_node
+ensure_apt chromium chromium
 ensure_pnpm
 ensure_deps
 
@@ -12,3 +13,7 @@ log "type checking every package"
 pnpm -r typecheck
 log "unit and integration tests (vitest)"
 pnpm exec vitest run
+log "building the web app for the end-to-end tests"
+pnpm --filter @layerlab/web build >/dev/null
+log "end-to-end tests (Playwright driving Debian's Chromium)"
+pnpm exec vitest run --config e2e/vitest.config.ts

@@ -9,3 +9,9 @@ self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 loader.config({ monaco });
 
 export { monaco };
+
+/** Read-only view of the editor's markers, for end-to-end tests and debugging in the console. */
+(window as unknown as { layerlabMarkers: () => unknown }).layerlabMarkers = () =>
+  monaco.editor
+    .getModelMarkers({ owner: "layerlab" })
+    .map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message, severity: m.severity }));

@@ -19,8 +19,8 @@ export function StageGraph({ graph, target, onSelectTarget, onJump }: Props) {
   const placed = layoutStages(graph);
   const at = new Map(placed.map((p) => [p.index, p]));
   const reachable = new Set(target === null ? [] : reachableStages(graph, target));
-  const width = Math.max(...placed.map((p) => p.x + NODE_W + 16), 200);
-  const height = Math.max(...placed.map((p) => p.y + NODE_H + 16), 80);
+  const width = Math.max(...placed.map((p) => p.x + NODE_W + 48), 200);
+  const height = Math.max(...placed.map((p) => p.y + NODE_H + 8), 60);
   return (
     <div className="graph">
       <svg width={width} height={height} role="img" aria-label="Stage graph">
@@ -34,15 +34,23 @@ export function StageGraph({ graph, target, onSelectTarget, onJump }: Props) {
           const a = at.get(e.to);
           const b = at.get(e.from);
           if (!a || !b) return null;
-          const x1 = a.x + NODE_W;
-          const y1 = a.y + NODE_H / 2;
-          const x2 = b.x;
-          const y2 = b.y + NODE_H / 2;
-          const mid = (x1 + x2) / 2;
+          // Edges leave the bottom of the stage depended on and enter the top of the dependent;
+          // kinds are offset sideways so parallel edges stay visible.
+          const offset = e.kind === "from" ? 0 : e.kind === "copy" ? 14 : -14;
+          const x1 = a.x + NODE_W / 2 + offset;
+          const y1 = a.y + NODE_H;
+          const x2 = b.x + NODE_W / 2 + offset;
+          const y2 = b.y;
+          const mid = (y1 + y2) / 2;
+          // An edge that skips a layer bows out to the right instead of crossing the stages between.
+          const skips = y2 - y1 > NODE_H * 1.5 && x1 === x2;
+          const d = skips
+            ? `M${a.x + NODE_W},${a.y + NODE_H / 2} C${a.x + NODE_W + 40},${a.y + NODE_H / 2} ${b.x + NODE_W + 40},${b.y + NODE_H / 2} ${b.x + NODE_W},${b.y + NODE_H / 2}`
+            : `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2}`;
           return (
             <path
               key={i}
-              d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`}
+              d={d}
               className={`edge edge-${e.kind}`}
               strokeDasharray={EDGE_STYLE[e.kind].dash}
               markerEnd="url(#arrow)"
@@ -74,7 +82,7 @@ export function StageGraph({ graph, target, onSelectTarget, onJump }: Props) {
                 {s.label}
               </text>
               <text x={10} y={42} className="node-base">
-                {`FROM ${s.base ?? "?"}`.slice(0, 26)} · {s.instructions.length} steps
+                {`FROM ${s.base ?? "?"}`.slice(0, 22)} · {s.instructions.length} steps
               </text>
             </g>
           );

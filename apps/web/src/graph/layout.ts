@@ -6,12 +6,12 @@ export interface PlacedNode {
   y: number;
 }
 
-export const NODE_W = 180;
-export const NODE_H = 56;
-const GAP_X = 60;
-const GAP_Y = 28;
+export const NODE_W = 170;
+export const NODE_H = 52;
+const GAP_X = 24;
+const GAP_Y = 40;
 
-/** Layered layout: a stage sits one column right of the deepest stage it depends on. */
+/** Layered top-down layout: a stage sits one row below the deepest stage it depends on. */
 export function layoutStages(graph: StageGraph): PlacedNode[] {
   const depth = new Map<number, number>();
   const visit = (i: number, seen: Set<number>): number => {
@@ -26,9 +26,9 @@ export function layoutStages(graph: StageGraph): PlacedNode[] {
   graph.stages.forEach((s) => visit(s.index, new Set()));
   const rows = new Map<number, number>();
   return graph.stages.map((s) => {
-    const col = depth.get(s.index) ?? 0;
-    const row = rows.get(col) ?? 0;
-    rows.set(col, row + 1);
-    return { index: s.index, x: 16 + col * (NODE_W + GAP_X), y: 16 + row * (NODE_H + GAP_Y) };
+    const layer = depth.get(s.index) ?? 0;
+    const slot = rows.get(layer) ?? 0;
+    rows.set(layer, slot + 1);
+    return { index: s.index, x: 8 + slot * (NODE_W + GAP_X), y: 8 + layer * (NODE_H + GAP_Y) };
   });
 }

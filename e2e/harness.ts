@@ -1,0 +1,40 @@
+import { existsSync, mkdirSync, mkdtempSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer, type RunningServer } from "@layerlab/server";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
+export const ARTIFACTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+const WEB_DIST = fileURLToPath(new URL("../apps/web/dist/", import.meta.url));
+const SAMPLE = fileURLToPath(new URL("../apps/server/sample-workspace/", import.meta.url));
+
+/** Debian's Chromium; the e2e suite fails loudly without it rather than skipping. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (scripts/test.sh does)`);
+  if (!existsSync(join(WEB_DIST, "index.html"))) throw new Error("apps/web/dist is missing: build the web app first (scripts/test.sh does)");
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A server over a fresh copy of the sample workspace, with its own store. */
+export async function startTestServer(): Promise<RunningServer & { workspaceDir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "layerlab-e2e-"));
+  const workspaceDir = join(dir, "workspace");
+  cpSync(SAMPLE, workspaceDir, { recursive: true });
+  process.env.LAYERLAB_HOME = join(dir, "home");
+  const server = await startServer({ workspaceDir, port: 0, webDist: WEB_DIST });
+  return { ...server, workspaceDir };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+export function tmp(): string {
+  return mkdtempSync(join(tmpdir(), "layerlab-e2e-"));
+}
