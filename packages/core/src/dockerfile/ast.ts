@@ -88,6 +88,9 @@ interface Base<K extends string> {
   index: number;
 }
 
+/** The fields every instruction has, before its kind is known. */
+export type InstructionCommon = Omit<Base<string>, "kind">;
+
 export interface FromInstruction extends Base<"FROM"> {
   image: Word | null;
   stageName: Word | null;

@@ -144,10 +144,7 @@ function readInstruction(
     onbuildTriggerStart = 0;
   }
   const heredocs: Heredoc[] = [];
-  const hostArgs = upper === "ONBUILD" ? rest.text.replace(/^\S+\s*/, "") : rest.text;
-  // JSON form cannot hold heredocs: `RUN ["cat", "<<EOF"]` is an exec array, not a marker.
-  const jsonForm = parseMaybeJson(hostArgs.slice(extractFlags(hostArgs, escapeChar).argsStart)).kind !== "shell";
-  if (HEREDOC_INSTRUCTIONS.has(heredocHost) && !jsonForm && rest.text.includes("<<")) {
+  if (HEREDOC_INSTRUCTIONS.has(heredocHost) && rest.text.includes("<<") && !isJsonForm(upper === "ONBUILD" ? rest.text.replace(/^\S+\s*/, "") : rest.text, escapeChar)) {
     for (const marker of findHeredocMarkers(rest.text)) {
       heredocs.push(readHeredocBody(cursor, marker, rest.rangeOf(marker.start, marker.end), diagnostics));
     }
@@ -158,6 +155,11 @@ function readInstruction(
 
   if (upper !== "ONBUILD" || onbuildTriggerStart < 0) return buildInstruction(raw, escapeChar, diagnostics);
   return buildOnbuild(raw, escapeChar, diagnostics);
+}
+
+/** JSON form cannot hold heredocs: `RUN ["cat", "<<EOF"]` is an exec array, not a marker. */
+function isJsonForm(args: string, escapeChar: string): boolean {
+  return parseMaybeJson(args.slice(extractFlags(args, escapeChar).argsStart)).kind !== "shell";
 }
 
 function buildOnbuild(raw: RawInstruction, escapeChar: string, diagnostics: Diagnostic[]): Instruction {

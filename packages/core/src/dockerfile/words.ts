@@ -5,7 +5,7 @@ export interface RawWord {
   end: number;
 }
 
-const isSpace = (ch: string) => ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v";
+export const isSpace = (ch: string) => ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v";
 
 /**
  * Splits arguments the way BuildKit's parser does before any expansion: whitespace separates
@@ -13,55 +13,47 @@ const isSpace = (ch: string) => ch === " " || ch === "\t" || ch === "\n" || ch =
  * a lone escape at the very end is dropped.
  */
 export function splitWords(text: string, escapeChar: string): RawWord[] {
+  // Quotes and escapes stay in the word, so a word is exactly its slice of the text; only a
+  // lone escape at the very end is dropped.
   const words: RawWord[] = [];
-  let word = "";
   let start = -1;
   let quote: string | null = null;
   let blankOk = false;
-  const push = (end: number) => {
-    if (blankOk || word.length > 0) words.push({ text: word, start, end });
-    word = "";
-    start = -1;
-    blankOk = false;
-  };
-  for (let pos = 0; pos < text.length; pos++) {
+  const n = text.length;
+  for (let pos = 0; pos < n; pos++) {
     const ch = text[pos]!;
     if (quote === null) {
       if (isSpace(ch)) {
-        if (start >= 0) push(pos);
+        if (start >= 0) {
+          words.push({ text: text.slice(start, pos), start, end: pos });
+          start = -1;
+        }
         continue;
       }
       if (start < 0) start = pos;
       if (ch === "'" || ch === '"') {
         quote = ch;
         blankOk = true;
-        word += ch;
-        continue;
-      }
-      if (ch === escapeChar) {
-        if (pos + 1 === text.length) continue;
-        word += ch + text[pos + 1]!;
-        pos++;
-        continue;
-      }
-      word += ch;
+      } else if (ch === escapeChar) pos++;
       continue;
     }
-    if (ch === quote) {
-      quote = null;
-      word += ch;
-      continue;
-    }
-    if (ch === escapeChar && quote !== "'") {
-      if (pos + 1 === text.length) continue;
-      word += ch + text[pos + 1]!;
-      pos++;
-      continue;
-    }
-    word += ch;
+    if (ch === quote) quote = null;
+    else if (ch === escapeChar && quote !== "'") pos++;
   }
-  if (start >= 0) push(text.length);
+  if (start >= 0) {
+    let end = n;
+    const word = text.slice(start, end);
+    if (word.length > 0 || blankOk) {
+      if (end - start >= 1 && text[end - 1] === escapeChar && !escapedAt(text, start, end - 1, escapeChar)) end--;
+      if (end > start || blankOk) words.push({ text: text.slice(start, end), start, end });
+    }
+  }
   return words;
 }
 
-export { isSpace };
+/** True when the escape character at `at` is itself escaped (preceded by an odd run of escapes). */
+function escapedAt(text: string, start: number, at: number, escapeChar: string): boolean {
+  let run = 0;
+  for (let i = at - 1; i >= start && text[i] === escapeChar; i--) run++;
+  return run % 2 === 1;
+}

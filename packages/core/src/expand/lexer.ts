@@ -34,7 +34,7 @@ class Words {
   word = "";
   inWord = false;
   addChar(ch: string): void {
-    if (/\s/.test(ch)) {
+    if (ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v") {
       if (this.inWord && this.word.length > 0) {
         this.words.push(this.word);
         this.word = "";
@@ -258,7 +258,14 @@ class Lexer {
   }
 }
 
+const NO_SPECIALS = /^[^$'"\\`]*$/;
+
 function run(text: string, env: EnvLookup, opts: LexOptions): LexOutcome {
+  // Most words have nothing to expand or unquote; they need no lexing at all.
+  if (NO_SPECIALS.test(text)) {
+    const words = text.split(/[ \t\n\r\f\v]+/).filter((w) => w.length > 0);
+    return { ok: true, result: { value: text, words, matched: new Set(), unmatched: new Set() } };
+  }
   const lexer = new Lexer(text, env, opts);
   try {
     const { value, words } = lexer.process(null, opts.rawEscapes ?? false);

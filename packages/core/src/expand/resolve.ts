@@ -24,7 +24,7 @@ export interface VariableUse {
   defined: boolean;
   /** False when the base image's env is unknown, so an undefined name may still come from it. */
   envKnown: boolean;
-  /** Names in scope, for "did you mean" suggestions. */
+  /** Names in scope when an undefined name was used, for "did you mean" suggestions; empty otherwise. */
   inScope: string[];
 }
 
@@ -59,23 +59,32 @@ export interface Resolution {
   diagnostics: Diagnostic[];
 }
 
+/** Ordered env: a Map keeps insertion order, and re-setting a key moves it to the end. */
 class Env {
-  entries: [string, string][] = [];
+  private readonly values: Map<string, string>;
   /** Names set by ENV (or the base image's config): ARG cannot override them. */
-  readonly fromEnv = new Set<string>();
+  readonly fromEnv: Set<string>;
 
   constructor(initial: [string, string][] = [], fromEnv: Iterable<string> = []) {
-    this.entries = initial.map(([k, v]) => [k, v]);
-    for (const n of fromEnv) this.fromEnv.add(n);
+    this.values = new Map(initial);
+    this.fromEnv = new Set(fromEnv);
   }
 
   set(name: string, value: string): void {
-    this.entries = this.entries.filter(([k]) => k !== name);
-    this.entries.push([name, value]);
+    this.values.delete(name);
+    this.values.set(name, value);
   }
 
   get(name: string): string | undefined {
-    return this.entries.find(([k]) => k === name)?.[1];
+    return this.values.get(name);
+  }
+
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
+  get entries(): [string, string][] {
+    return [...this.values];
   }
 }
 
@@ -119,7 +128,8 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
       return null;
     }
     for (const name of [...out.result.matched, ...out.result.unmatched]) {
-      uses.push({ name, range: word.range, instruction, stage, defined: isDefined(name), envKnown, inScope: inScope() });
+      const defined = isDefined(name);
+      uses.push({ name, range: word.range, instruction, stage, defined, envKnown, inScope: defined ? [] : inScope() });
     }
     expanded.set(word, out.result.value);
     return out.result.value;
@@ -186,7 +196,7 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
     const stageIndex = stage.index;
     const lookup: EnvLookup = (n) => env.get(n);
     const isDefined = (n: string) => env.get(n) !== undefined || declared.has(n);
-    const inScope = () => [...env.entries.map(([k]) => k), ...declared.keys()];
+    const inScope = () => [...env.names(), ...declared.keys()];
     const ex = (w: Word | null, ins: Instruction, raw = false) =>
       w === null ? null : expand(w, lookup, ins, stageIndex, isDefined, envKnown, inScope, raw);
 

@@ -3,6 +3,8 @@ import type { RunInstruction } from "../dockerfile/ast.js";
 /** One simple command of a shell script: its words with quotes removed. */
 export interface SimpleCommand {
   argv: string[];
+  /** Basename of argv[0]: `/usr/bin/apt-get` → `apt-get`. */
+  program: string;
 }
 
 /**
@@ -11,7 +13,7 @@ export interface SimpleCommand {
  * RUN calls and with which options, which is all the best-practice rules need.
  */
 export function simpleCommands(script: string): SimpleCommand[] {
-  const commands: SimpleCommand[] = [];
+  const commands: { argv: string[] }[] = [];
   let argv: string[] = [];
   let word = "";
   let inWord = false;
@@ -56,7 +58,12 @@ export function simpleCommands(script: string): SimpleCommand[] {
     }
   }
   endCommand();
-  return commands.map((c) => ({ argv: stripPrefixes(c.argv) })).filter((c) => c.argv.length > 0);
+  const out: SimpleCommand[] = [];
+  for (const c of commands) {
+    const argv = stripPrefixes(c.argv);
+    if (argv.length > 0) out.push({ argv, program: argv[0]!.slice(argv[0]!.lastIndexOf("/") + 1) });
+  }
+  return out;
 }
 
 /** Drops `VAR=value` assignments and wrappers (`env`, `exec`, `time`, `nohup`) before the program name. */
@@ -78,9 +85,5 @@ export function runScript(run: RunInstruction): string | null {
 
 /** Commands invoking `program` (by basename), optionally with a subcommand such as `install`. */
 export function invocations(commands: SimpleCommand[], program: string, subcommand?: string): SimpleCommand[] {
-  return commands.filter((c) => {
-    const name = c.argv[0]!.split("/").pop();
-    if (name !== program) return false;
-    return subcommand === undefined || c.argv.slice(1).some((a) => a === subcommand);
-  });
+  return commands.filter((c) => c.program === program && (subcommand === undefined || c.argv.indexOf(subcommand, 1) > 0));
 }

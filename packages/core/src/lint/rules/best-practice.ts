@@ -4,13 +4,27 @@ import type { Finding, LintInput, LintRule } from "../rule.js";
 import { HADOLINT_DOCS } from "../rule.js";
 import { invocations, runScript, simpleCommands, type SimpleCommand } from "../shell-commands.js";
 
-const runs = (df: LintInput["df"]) =>
-  df.instructions.flatMap((i) => {
-    const ins = i.kind === "ONBUILD" && i.trigger ? i.trigger : i;
-    if (ins.kind !== "RUN") return [];
-    const script = runScript(ins);
-    return script === null ? [] : [{ run: ins, commands: simpleCommands(script) }];
-  });
+interface RunCommands {
+  run: RunInstruction;
+  commands: SimpleCommand[];
+}
+
+// Several rules read the same RUN scripts: split each one once per parsed file.
+const runsCache = new WeakMap<LintInput["df"], RunCommands[]>();
+
+function runs(df: LintInput["df"]): RunCommands[] {
+  let cached = runsCache.get(df);
+  if (cached === undefined) {
+    cached = df.instructions.flatMap((i) => {
+      const ins = i.kind === "ONBUILD" && i.trigger ? i.trigger : i;
+      if (ins.kind !== "RUN") return [];
+      const script = runScript(ins);
+      return script === null ? [] : [{ run: ins, commands: simpleCommands(script) }];
+    });
+    runsCache.set(df, cached);
+  }
+  return cached;
+}
 
 function baseImages(input: LintInput) {
   return input.resolution.split.stages.flatMap((s) => {

@@ -25,8 +25,20 @@ function casingOf(keyword: string): "upper" | "lower" | "mixed" {
   return "mixed";
 }
 
+const triggersCache = new WeakMap<Instruction[], Instruction[]>();
+
+/** Instructions with ONBUILD triggers listed after their ONBUILD, computed once per file. */
 function withTriggers(list: Instruction[]): Instruction[] {
-  return list.flatMap((i) => (i.kind === "ONBUILD" && i.trigger ? [i, i.trigger] : [i]));
+  let out = triggersCache.get(list);
+  if (out === undefined) {
+    out = [];
+    for (const i of list) {
+      out.push(i);
+      if (i.kind === "ONBUILD" && i.trigger) out.push(i.trigger);
+    }
+    triggersCache.set(list, out);
+  }
+  return out;
 }
 
 export const consistentInstructionCasing: LintRule = {
