@@ -46,3 +46,21 @@ ensure_apt() {
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# A Docker daemon for the interoperability tests, when none answers yet. Its output goes to a
+# file and it is stopped when the calling script exits, so it never holds CI's output open.
+start_dockerd() {
+  if /usr/bin/docker info >/dev/null 2>&1; then return; fi
+  [ "$(id -u)" -eq 0 ] || die "the Docker interop tests need a running dockerd; start it as root, or run this script as root"
+  local log=${TMPDIR:-/tmp}/layerlab-dockerd.log
+  log "starting dockerd (log: $log)"
+  dockerd --data-root "${TMPDIR:-/tmp}/layerlab-docker" --pidfile "${TMPDIR:-/tmp}/layerlab-dockerd.pid" >"$log" 2>&1 &
+  DOCKERD_PID=$!
+  trap 'kill "$DOCKERD_PID" 2>/dev/null; wait "$DOCKERD_PID" 2>/dev/null' EXIT
+  for _ in $(seq 1 60); do
+    /usr/bin/docker info >/dev/null 2>&1 && return
+    kill -0 "$DOCKERD_PID" 2>/dev/null || die "dockerd exited; see $log"
+    sleep 1
+  done
+  die "dockerd did not answer within 60 s; see $log"
+}

@@ -5,9 +5,10 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 require_node
-ensure_apt chromium chromium
+ensure_apt chromium chromium busybox busybox-static dockerd docker.io
 ensure_pnpm
 ensure_deps
+start_dockerd
 
 log "type checking every package"
 pnpm -r typecheck
