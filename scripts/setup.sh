@@ -31,12 +31,11 @@ ensure_deps() {
   cp pnpm-lock.yaml "$stamp"
 }
 
-# Debian packages, installed only when a listed command is missing. Needs root (or sudo).
+# Debian packages, installed only when missing. Needs root (or sudo).
 ensure_apt() {
   local missing=()
-  while [ $# -gt 0 ]; do
-    command -v "$1" >/dev/null 2>&1 || missing+=("$2")
-    shift 2
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
   local sudo=""

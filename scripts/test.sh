@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 require_node
-ensure_apt chromium chromium busybox busybox-static dockerd docker.io
+ensure_apt chromium busybox-static docker.io
 ensure_pnpm
 ensure_deps
 start_dockerd
