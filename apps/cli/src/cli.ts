@@ -2,6 +2,8 @@ import { UsageError } from "./args.js";
 import { lintCommand, lintUsage } from "./commands/lint.js";
 import { outlineCommand, outlineUsage } from "./commands/outline.js";
 import { serveCommand, serveUsage } from "./commands/serve.js";
+import * as image from "./commands/image-commands.js";
+import { StoreError } from "@layerlab/core/node";
 
 const USAGE = `Usage: layerlab COMMAND [OPTIONS]
 
@@ -9,6 +11,16 @@ Commands:
   lint      Check a Dockerfile (syntax, BuildKit checks, best practices)
   outline   Show a Dockerfile's stages, build args and targets
   serve     Start the web app and API
+
+Images:
+  images    List images               history   Show an image's steps
+  inspect   Image details as JSON     tag       Name an image
+  rmi       Remove images             prune     Remove unused images and data
+  df        Disk usage                fsck      Check the store
+  import    Root filesystem tar → image
+  export    Image → flattened root filesystem tar
+  save      Images → tar (docker-archive or OCI layout)
+  load      Tar → images
 
 Run 'layerlab COMMAND --help' for a command's options.`;
 
@@ -21,6 +33,18 @@ const COMMANDS: Record<string, Command> = {
   lint: { run: lintCommand, usage: lintUsage },
   outline: { run: outlineCommand, usage: outlineUsage },
   serve: { run: serveCommand, usage: serveUsage },
+  images: { run: image.imagesCommand, usage: image.imagesUsage },
+  history: { run: image.historyCommand, usage: image.historyUsage },
+  inspect: { run: image.inspectCommand, usage: image.inspectUsage },
+  tag: { run: image.tagCommand, usage: image.tagUsage },
+  rmi: { run: image.rmiCommand, usage: image.rmiUsage },
+  prune: { run: image.pruneCommand, usage: image.pruneUsage },
+  df: { run: image.dfCommand, usage: image.dfUsage },
+  import: { run: image.importCommand, usage: image.importUsage },
+  export: { run: image.exportCommand, usage: image.exportUsage },
+  save: { run: image.saveCommand, usage: image.saveUsage },
+  load: { run: image.loadCommand, usage: image.loadUsage },
+  fsck: { run: image.fsckCommand, usage: image.fsckUsage },
 };
 
 export async function main(argv: string[], out = (s: string) => console.log(s), err = (s: string) => console.error(s)): Promise<number> {
@@ -44,6 +68,10 @@ export async function main(argv: string[], out = (s: string) => console.log(s), 
     if (e instanceof UsageError) {
       err(`layerlab ${name}: ${e.message}\n\n${command.usage}`);
       return 2;
+    }
+    if (e instanceof StoreError) {
+      err(`Error: ${e.message}`);
+      return 1;
     }
     throw e;
   }

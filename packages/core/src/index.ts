@@ -13,3 +13,16 @@ export { analyzeDockerfile, type Analysis, type LintOptions } from "./lint/lint.
 export { ALL_RULES, BUILDKIT_RULES, BEST_PRACTICE_RULES } from "./lint/rules/index.js";
 export type { LintRule } from "./lint/rule.js";
 export { outlineOf, type Outline, type OutlineArg, type OutlineStage } from "./outline/outline.js";
+export { parseTagName, type TagName } from "./image/image-name.js";
+export {
+  MEDIA,
+  parseJson,
+  type ContainerConfig,
+  type Descriptor,
+  type History,
+  type ImageConfig,
+  type ImageIndex,
+  type Manifest,
+  type Platform as OciPlatform,
+} from "./image/oci-schemas.js";
+export { applyConfigChanges } from "./image/config-changes.js";
