@@ -185,9 +185,9 @@ export class ImageStore {
    * Records an image (its blobs must already be stored) and points each tag at it. A tag that
    * named another image moves; that image stays, dangling if nothing else names it.
    */
-  async addImage(manifestDigest: Digest, mediaType: string, size: number, tags: TagName[], platform?: Platform): Promise<void> {
+  async addImage(manifestDigest: Digest, mediaType: string, size: number, tags: TagName[], platform?: Platform, notes: Record<string, string> = {}): Promise<void> {
     const desc: Descriptor = { mediaType, digest: manifestDigest, size, ...(platform ? { platform } : {}) };
-    await this.updateIndex((index) => pointTags(index, desc, tags));
+    await this.updateIndex((index) => pointTags(index, desc, tags, notes));
   }
 
   async tag(source: string, target: string): Promise<TagName> {
@@ -357,15 +357,15 @@ const ADDED = "dev.layerlab.added";
  * image that loses its last name keeps an unnamed descriptor (dangling), and an image that
  * gains a name loses its unnamed one. With no tags, the image is recorded unnamed.
  */
-function pointTags(index: ImageIndex, desc: Descriptor, tags: TagName[]): void {
+function pointTags(index: ImageIndex, desc: Descriptor, tags: TagName[], notes: Record<string, string> = {}): void {
   const names = new Set(tags.map((t) => t.canonical));
   const named = (d: Descriptor) => d.annotations?.[IMAGE_NAME];
   const moved = index.manifests.filter((d) => names.has(named(d) ?? "\0"));
   index.manifests = index.manifests.filter((d) => !names.has(named(d) ?? "\0"));
   const added = String(Date.now());
-  for (const t of tags) index.manifests.push({ ...desc, annotations: { [IMAGE_NAME]: t.canonical, [REF_NAME]: t.tag, [ADDED]: added } });
+  for (const t of tags) index.manifests.push({ ...desc, annotations: { ...notes, [IMAGE_NAME]: t.canonical, [REF_NAME]: t.tag, [ADDED]: added } });
   if (tags.length > 0) index.manifests = index.manifests.filter((d) => d.digest !== desc.digest || named(d) !== undefined);
-  else if (!index.manifests.some((d) => d.digest === desc.digest)) index.manifests.push({ ...desc, annotations: { [ADDED]: added } });
+  else if (!index.manifests.some((d) => d.digest === desc.digest)) index.manifests.push({ ...desc, annotations: { ...notes, [ADDED]: added } });
   for (const d of moved) {
     if (index.manifests.some((m) => m.digest === d.digest)) continue;
     const { annotations, ...rest } = d;

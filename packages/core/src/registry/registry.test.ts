@@ -1,0 +1,160 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importRootfs } from "../archive/import-rootfs.js";
+import { exportRootfs } from "../archive/export-rootfs.js";
+import { parseTagName } from "../image/image-name.js";
+import { ImageStore } from "../store/image-store.js";
+import { busyboxRootfsTar } from "../testing/busybox-rootfs.js";
+import { startRegistry, type LocalRegistry } from "../testing/local-registry.js";
+import { dockerConfigCredentials } from "./credentials.js";
+import { pullImage, type PullProgress } from "./pull.js";
+import { pushImage } from "./push.js";
+import { RegistrySettingsSchema } from "./registry-settings.js";
+
+const anonymous = async () => null;
+const settings = RegistrySettingsSchema.parse({});
+const fresh = () => ImageStore.open(mkdtempSync(join(tmpdir(), "layerlab-store-")));
+
+async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+let registry: LocalRegistry;
+let secured: LocalRegistry;
+let source: ImageStore;
+let rootfs: Buffer;
+
+beforeAll(async () => {
+  [registry, secured] = await Promise.all([startRegistry(), startRegistry({ user: "alice", password: "s3cret" })]);
+  rootfs = await busyboxRootfsTar();
+  source = await fresh();
+  await importRootfs(source, [rootfs], { tags: [parseTagName(`${registry.host}/team/busybox:1.36`)!], changes: ['CMD ["sh"]'] });
+});
+
+afterAll(async () => {
+  await Promise.all([registry?.stop(), secured?.stop()]);
+});
+
+describe("push and pull against Debian's docker-registry", () => {
+  it("push, then pull into an empty store: same image, byte-identical layers", async () => {
+    const ref = `${registry.host}/team/busybox:1.36`;
+    const pushed = await pushImage(source, ref, { credentials: anonymous, settings });
+    const original = await source.resolve(ref);
+    expect(pushed.digest).toBe(original.manifestDigest);
+    const target = await fresh();
+    const pulled = await pullImage(target, ref, { credentials: anonymous, settings });
+    expect(pulled).toMatchObject({ id: original.id, digest: original.manifestDigest, upToDate: false });
+    const copy = await target.resolve(ref);
+    expect(await target.blobs.readBytes(copy.manifest.layers[0]!.digest as `sha256:${string}`, 1e9)).toEqual(
+      await source.blobs.readBytes(original.manifest.layers[0]!.digest as `sha256:${string}`, 1e9),
+    );
+    expect(await collect(await exportRootfs(target, ref))).toEqual(await collect(await exportRootfs(source, ref)));
+  });
+
+  it("pulling again when the remote digest is unchanged downloads nothing", async () => {
+    const target = await fresh();
+    const ref = `${registry.host}/team/busybox:1.36`;
+    await pullImage(target, ref, { credentials: anonymous, settings });
+    const progress: PullProgress[] = [];
+    const again = await pullImage(target, ref, { credentials: anonymous, settings, onProgress: (p) => progress.push(p) });
+    expect(again).toMatchObject({ upToDate: true, downloaded: 0 });
+    expect(progress.map((p) => p.kind)).toEqual(["up-to-date"]);
+  });
+
+  it("a newer remote moves the tag and leaves the old image dangling", async () => {
+    const ref = `${registry.host}/team/moving:1`;
+    await importRootfs(source, [rootfs], { tags: [parseTagName(ref)!], changes: ["ENV V=1"] });
+    await pushImage(source, ref, { credentials: anonymous, settings });
+    const target = await fresh();
+    const first = await pullImage(target, ref, { credentials: anonymous, settings });
+    await importRootfs(source, [rootfs], { tags: [parseTagName(ref)!], changes: ["ENV V=2"] });
+    await pushImage(source, ref, { credentials: anonymous, settings });
+    const progress: PullProgress[] = [];
+    const second = await pullImage(target, ref, { credentials: anonymous, settings, onProgress: (p) => progress.push(p) });
+    expect(second.id).not.toBe(first.id);
+    expect(progress.filter((p) => p.kind === "blob" && p.cached).length).toBe(1);
+    const images = await target.images();
+    expect(images.find((i) => i.id === first.id)!.tags).toEqual([]);
+    expect(images.find((i) => i.id === second.id)!.tags.map((t) => t.familiar)).toEqual([ref]);
+  });
+
+  it("pulls by digest without tagging", async () => {
+    const ref = `${registry.host}/team/busybox:1.36`;
+    const digest = (await source.resolve(ref)).manifestDigest;
+    const target = await fresh();
+    const pulled = await pullImage(target, `${registry.host}/team/busybox@${digest}`, { credentials: anonymous, settings });
+    expect(pulled.digest).toBe(digest);
+    expect((await target.images())[0]!.tags).toEqual([]);
+  });
+
+  it("uploads in chunks and mounts blobs across repositories", async () => {
+    const target = await fresh();
+    await pullImage(target, `${registry.host}/team/busybox:1.36`, { credentials: anonymous, settings });
+    await target.tag(`${registry.host}/team/busybox:1.36`, `${registry.host}/other/copy:1`);
+    const results: string[] = [];
+    await pushImage(target, `${registry.host}/other/copy:1`, { credentials: anonymous, settings, onProgress: (p) => results.push(p.result) });
+    expect(results).toEqual(["mounted", "mounted"]);
+    await importRootfs(source, [rootfs], { tags: [parseTagName(`${registry.host}/team/chunked:1`)!], changes: ["ENV CHUNKED=1"] });
+    await pushImage(source, `${registry.host}/team/chunked:1`, { credentials: anonymous, settings, chunkSize: 256 * 1024 });
+    const again = await fresh();
+    expect((await pullImage(again, `${registry.host}/team/chunked:1`, { credentials: anonymous, settings })).upToDate).toBe(false);
+  });
+
+  it("skopeo inspect and skopeo copy read what we pushed", async () => {
+    const ref = `${registry.host}/team/busybox:1.36`;
+    const inspected = JSON.parse(execFileSync("skopeo", ["inspect", "--tls-verify=false", `docker://${ref}`], { encoding: "utf8" }));
+    expect(inspected.Digest).toBe((await source.resolve(ref)).manifestDigest);
+    expect(inspected.Layers).toEqual((await source.resolve(ref)).manifest.layers.map((l) => l.digest));
+    const out = mkdtempSync(join(tmpdir(), "layerlab-skopeo-"));
+    execFileSync("skopeo", ["copy", "--src-tls-verify=false", `docker://${ref}`, `oci:${join(out, "layout")}:copied`]);
+    const index = JSON.parse(execFileSync("cat", [join(out, "layout", "index.json")], { encoding: "utf8" }));
+    expect(index.manifests).toHaveLength(1);
+  });
+
+  it("resolves Docker Hub names through a configured mirror", async () => {
+    await source.tag(`${registry.host}/team/busybox:1.36`, `${registry.host}/library/busybox:1.36`);
+    await pushImage(source, `${registry.host}/library/busybox:1.36`, { credentials: anonymous, settings });
+    const target = await fresh();
+    const pulled = await pullImage(target, "busybox:1.36", { credentials: anonymous, settings: RegistrySettingsSchema.parse({ "registry-mirrors": [registry.url] }) });
+    expect(pulled.source).toBe(`${registry.host}/library/busybox`);
+    expect((await target.resolve("busybox:1.36")).id).toBe((await source.resolve(`${registry.host}/team/busybox:1.36`)).id);
+  });
+});
+
+describe("registry authentication", () => {
+  it("Basic auth with credentials from ~/.docker/config.json; refused without them", async () => {
+    const ref = `${secured.host}/private/busybox:1`;
+    await source.tag(`${registry.host}/team/busybox:1.36`, ref);
+    await expect(pushImage(source, ref, { credentials: anonymous, settings })).rejects.toThrow(/UNAUTHORIZED|authentication required/);
+    const configDir = mkdtempSync(join(tmpdir(), "layerlab-docker-config-"));
+    mkdirSync(configDir, { recursive: true });
+    writeFileSync(join(configDir, "config.json"), JSON.stringify({ auths: { [secured.host]: { auth: Buffer.from("alice:s3cret").toString("base64") } } }));
+    const credentials = dockerConfigCredentials(configDir);
+    await pushImage(source, ref, { credentials, settings });
+    const target = await fresh();
+    await expect(pullImage(target, ref, { credentials: anonymous, settings })).rejects.toThrow(/authentication required/);
+    expect((await pullImage(target, ref, { credentials, settings })).id).toBe((await source.resolve(ref)).id);
+  });
+
+  it("credential helpers answer through the docker-credential protocol", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "layerlab-helper-"));
+    const helper = join(dir, "docker-credential-layerlabtest");
+    writeFileSync(helper, `#!/bin/sh\nread server\necho '{"ServerURL":"'$server'","Username":"alice","Secret":"s3cret"}'\n`, { mode: 0o755 });
+    const configDir = join(dir, "config");
+    mkdirSync(configDir);
+    writeFileSync(join(configDir, "config.json"), JSON.stringify({ credHelpers: { [secured.host]: "layerlabtest" } }));
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path}`;
+    try {
+      const creds = await dockerConfigCredentials(configDir)(secured.host);
+      expect(creds).toEqual({ username: "alice", password: "s3cret" });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
