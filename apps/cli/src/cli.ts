@@ -3,6 +3,7 @@ import { lintCommand, lintUsage } from "./commands/lint.js";
 import { outlineCommand, outlineUsage } from "./commands/outline.js";
 import { serveCommand, serveUsage } from "./commands/serve.js";
 import * as image from "./commands/image-commands.js";
+import * as registry from "./commands/registry-commands.js";
 import { StoreError } from "@layerlab/core/node";
 
 const USAGE = `Usage: layerlab COMMAND [OPTIONS]
@@ -21,6 +22,7 @@ Images:
   export    Image → flattened root filesystem tar
   save      Images → tar (docker-archive or OCI layout)
   load      Tar → images
+  pull      Registry → store          push      Store → registry
 
 Run 'layerlab COMMAND --help' for a command's options.`;
 
@@ -45,6 +47,8 @@ const COMMANDS: Record<string, Command> = {
   save: { run: image.saveCommand, usage: image.saveUsage },
   load: { run: image.loadCommand, usage: image.loadUsage },
   fsck: { run: image.fsckCommand, usage: image.fsckUsage },
+  pull: { run: registry.pullCommand, usage: registry.pullUsage },
+  push: { run: registry.pushCommand, usage: registry.pushUsage },
 };
 
 export async function main(argv: string[], out = (s: string) => console.log(s), err = (s: string) => console.error(s)): Promise<number> {

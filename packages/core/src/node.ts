@@ -12,3 +12,8 @@ export { saveImages, type ArchiveFormat } from "./archive/save-archive.js";
 export { loadArchive } from "./archive/load-archive.js";
 export { mergeLayers, type MergedEntry } from "./layer/merge-layers.js";
 export type { LayerEntry } from "./layer/layer-entry.js";
+export { pullImage, type PullProgress, type PullResult } from "./registry/pull.js";
+export { pushImage, type PushProgress } from "./registry/push.js";
+export { dockerConfigCredentials, type CredentialLookup, type Credentials } from "./registry/credentials.js";
+export { readRegistrySettings, RegistrySettingsSchema, type RegistrySettings } from "./registry/registry-settings.js";
+export { RegistryError } from "./registry/registry-client.js";

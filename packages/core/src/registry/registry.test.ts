@@ -9,6 +9,7 @@ import { parseTagName } from "../image/image-name.js";
 import { ImageStore } from "../store/image-store.js";
 import { busyboxRootfsTar } from "../testing/busybox-rootfs.js";
 import { startRegistry, type LocalRegistry } from "../testing/local-registry.js";
+import { startTokenServer } from "../testing/token-server.js";
 import { dockerConfigCredentials } from "./credentials.js";
 import { pullImage, type PullProgress } from "./pull.js";
 import { pushImage } from "./push.js";
@@ -139,6 +140,26 @@ describe("registry authentication", () => {
     const target = await fresh();
     await expect(pullImage(target, ref, { credentials: anonymous, settings })).rejects.toThrow(/authentication required/);
     expect((await pullImage(target, ref, { credentials, settings })).id).toBe((await source.resolve(ref)).id);
+  });
+
+  it("Bearer tokens as Docker Hub issues them: scopes from the challenge, pull anonymously, push with credentials", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "layerlab-token-"));
+    const tokens = await startTokenServer(dir, "bob", "hunter2");
+    const tokenRegistry = await startRegistry({ user: "bob", password: "hunter2", token: tokens });
+    try {
+      const ref = `${tokenRegistry.host}/team/busybox:1`;
+      await source.tag(`${registry.host}/team/busybox:1.36`, ref);
+      await expect(pushImage(source, ref, { credentials: anonymous, settings })).rejects.toThrow(/UNAUTHORIZED|DENIED|authentication required/);
+      const bob = async () => ({ username: "bob", password: "hunter2" });
+      await pushImage(source, ref, { credentials: bob, settings });
+      expect(tokens.requests.some((r) => r.account === "bob" && r.scopes.includes("repository:team/busybox:pull,push"))).toBe(true);
+      const target = await fresh();
+      expect((await pullImage(target, ref, { credentials: anonymous, settings })).id).toBe((await source.resolve(ref)).id);
+      expect(tokens.requests.some((r) => r.account === null && r.scopes.includes("repository:team/busybox:pull"))).toBe(true);
+    } finally {
+      await tokenRegistry.stop();
+      await tokens.stop();
+    }
   });
 
   it("credential helpers answer through the docker-credential protocol", async () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TokenServer } from "./token-server.js";
 
 export const REGISTRY_BIN = "/usr/bin/docker-registry";
 
@@ -32,15 +33,20 @@ function htpasswdLine(user: string, password: string): string {
 
 /**
  * Debian's docker-registry (the CNCF distribution registry) on 127.0.0.1 and a free port,
- * optionally with htpasswd Basic auth. Its log goes to a file. Fails loudly when the package
+ * optionally with htpasswd Basic auth or Bearer tokens from a token server. Its log goes to a file. Fails loudly when the package
  * is missing, so registry tests never skip.
  */
-export async function startRegistry(auth?: { user: string; password: string }): Promise<LocalRegistry> {
+export async function startRegistry(auth?: { user: string; password: string; token?: TokenServer }): Promise<LocalRegistry> {
   if (!existsSync(REGISTRY_BIN)) throw new Error(`${REGISTRY_BIN} not found: install Debian's docker-registry (scripts/test.sh does)`);
   const dir = mkdtempSync(join(tmpdir(), "layerlab-registry-"));
   const port = await freePort();
-  const authBlock = auth ? `auth:\n  htpasswd:\n    realm: layerlab-test\n    path: ${join(dir, "htpasswd")}\n` : "";
-  if (auth) writeFileSync(join(dir, "htpasswd"), htpasswdLine(auth.user, auth.password) + "\n");
+  const t = auth?.token;
+  const authBlock = t
+    ? `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${t.certPath}\n`
+    : auth
+      ? `auth:\n  htpasswd:\n    realm: layerlab-test\n    path: ${join(dir, "htpasswd")}\n`
+      : "";
+  if (auth && !t) writeFileSync(join(dir, "htpasswd"), htpasswdLine(auth.user, auth.password) + "\n");
   writeFileSync(
     join(dir, "config.yml"),
     `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "data")}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${authBlock}`,
