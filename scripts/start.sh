@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 require_node
+ensure_apt busybox-static
 ensure_pnpm
 ensure_deps
 

@@ -4,11 +4,14 @@ import { requireToken } from "./security/access-token.js";
 import { requireAllowedHost } from "./security/host-allowlist.js";
 import { workspaceRoutes } from "./routes/workspace-routes.js";
 import type { Workspace } from "./workspace/workspace.js";
+import type { ImageStore } from "@layerlab/core/node";
+import { imageRoutes } from "./routes/image-routes.js";
 
 export interface AppOptions {
   token: string;
   hosts: Set<string>;
   workspace: Workspace;
+  store: ImageStore;
   /** Directory of the built web app; the API works without it. */
   webDist: string | null;
 }
@@ -24,6 +27,7 @@ export function createApp(options: AppOptions): Express {
     res.json({ ok: true });
   });
   app.use("/api/workspace", workspaceRoutes(options.workspace));
+  app.use("/api/images", imageRoutes(options.store));
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: { code: "not-found", message: "no such API route" } });
   });

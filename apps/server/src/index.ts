@@ -3,13 +3,15 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { layerlabHome } from "@layerlab/core/node";
+import { busyboxRootfsTar, BUSYBOX, ImageStore, importRootfs, layerlabHome, parseTagName } from "@layerlab/core/node";
 import { createApp } from "./app.js";
 import { newToken } from "./security/access-token.js";
 import { allowedHosts } from "./security/host-allowlist.js";
 import { Workspace } from "./workspace/workspace.js";
 
 export interface ServeOptions {
+  /** Where warnings go (the CLI prints them on stderr). */
+  warn?: (message: string) => void;
   /** Workspace directory; a copy of the sample workspace under $LAYERLAB_HOME when absent. */
   workspaceDir?: string;
   host?: string;
@@ -29,6 +31,28 @@ export interface RunningServer {
 const SAMPLE = fileURLToPath(new URL("../sample-workspace/", import.meta.url));
 const WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
 
+/** The sample's base image, made from busybox-static so the sample builds with no network. */
+export const SAMPLE_BASE = "busybox:1.36";
+
+async function ensureSampleBase(store: ImageStore, warn: (s: string) => void): Promise<void> {
+  try {
+    await store.resolve(SAMPLE_BASE);
+    return;
+  } catch {
+    // Not there yet: make it below.
+  }
+  if (!existsSync(BUSYBOX)) {
+    warn(`the sample's base image ${SAMPLE_BASE} is missing and ${BUSYBOX} is not installed: install Debian's busybox-static`);
+    return;
+  }
+  await importRootfs(store, [await busyboxRootfsTar()], {
+    tags: [parseTagName(SAMPLE_BASE)!],
+    changes: ['CMD ["sh"]'],
+    message: "busybox-static root filesystem made by Layerlab",
+    source: BUSYBOX,
+  });
+}
+
 /** The sample workspace is copied once, so a user's edits survive restarts. */
 async function sampleWorkspace(): Promise<string> {
   const dir = join(layerlabHome(), "workspaces", "sample");
@@ -42,6 +66,8 @@ async function sampleWorkspace(): Promise<string> {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const token = options.token ?? newToken();
+  const store = await ImageStore.open(layerlabHome());
+  if (options.workspaceDir === undefined) await ensureSampleBase(store, options.warn ?? (() => undefined));
   const workspace = await Workspace.open(options.workspaceDir ?? (await sampleWorkspace()));
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +76,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  const app = createApp({ token, hosts: allowedHosts(host, port), workspace, webDist: options.webDist === undefined ? WEB_DIST : options.webDist });
+  const app = createApp({ token, hosts: allowedHosts(host, port), workspace, store, webDist: options.webDist === undefined ? WEB_DIST : options.webDist });
   server.on("request", app);
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {

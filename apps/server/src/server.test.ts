@@ -9,8 +9,11 @@ let base: string;
 let workspace: string;
 let outside: string;
 
+const body = async (res: Response): Promise<any> => res.json();
+
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "layerlab-server-"));
+  process.env.LAYERLAB_HOME = join(dir, "home");
   workspace = join(dir, "ws");
   outside = join(dir, "outside");
   mkdirSync(join(workspace, "src"), { recursive: true });
@@ -35,7 +38,7 @@ describe("access control", () => {
   it("refuses requests without the token with 401", async () => {
     const res = await get("/api/health", {});
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe("unauthorized");
+    expect((await body(res)).error.code).toBe("unauthorized");
   });
 
   it("trades the URL token for an HttpOnly cookie and redirects without it", async () => {
@@ -63,9 +66,9 @@ describe("access control", () => {
 
 describe("workspace files", () => {
   it("lists, reads and writes files under the root", async () => {
-    const list = await (await get("/api/workspace/files")).json();
+    const list = await body(await get("/api/workspace/files"));
     expect(list.entries.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(["Dockerfile", "src", "escape"]));
-    expect((await (await get("/api/workspace/file?path=Dockerfile")).json()).content).toBe("FROM busybox:1.36\n");
+    expect((await body(await get("/api/workspace/file?path=Dockerfile"))).content).toBe("FROM busybox:1.36\n");
     expect((await send("PUT", "/api/workspace/file", { path: "src/app.sh", content: "echo hi\n" })).status).toBe(200);
     expect(readFileSync(join(workspace, "src/app.sh"), "utf8")).toBe("echo hi\n");
   });
@@ -73,7 +76,7 @@ describe("workspace files", () => {
   it("refuses ../ paths and touches nothing outside", async () => {
     const res = await get("/api/workspace/file?path=../outside/secret.txt");
     expect(res.status).toBe(403);
-    expect((await res.json()).error.message).toBe('path "../outside/secret.txt" leaves the workspace');
+    expect((await body(res)).error.message).toBe('path "../outside/secret.txt" leaves the workspace');
     expect((await send("PUT", "/api/workspace/file", { path: "../outside/new.txt", content: "x" })).status).toBe(403);
     expect(existsSync(join(outside, "new.txt"))).toBe(false);
   });
@@ -88,7 +91,7 @@ describe("workspace files", () => {
     expect((await get("/api/workspace/file?path=/etc/passwd")).status).toBe(400);
     const bad = await send("PUT", "/api/workspace/file", { path: "x" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/^content: /);
+    expect((await body(bad)).error.message).toMatch(/^content: /);
   });
 
   it("renames and deletes, and reports missing files with 404", async () => {
@@ -96,6 +99,10 @@ describe("workspace files", () => {
     expect((await send("POST", "/api/workspace/rename", { from: "a.txt", to: "b.txt" })).status).toBe(200);
     expect((await fetch(`${base}/api/workspace/file?path=b.txt`, { method: "DELETE", headers: auth })).status).toBe(200);
     expect((await get("/api/workspace/file?path=b.txt")).status).toBe(404);
+  });
+
+  it("lists the store's images", async () => {
+    expect(await body(await get("/api/images"))).toEqual({ images: [] });
   });
 
   it("answers unknown API routes with a JSON 404 and no stack trace", async () => {

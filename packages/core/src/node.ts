@@ -17,3 +17,4 @@ export { pushImage, type PushProgress } from "./registry/push.js";
 export { dockerConfigCredentials, type CredentialLookup, type Credentials } from "./registry/credentials.js";
 export { readRegistrySettings, RegistrySettingsSchema, type RegistrySettings } from "./registry/registry-settings.js";
 export { RegistryError } from "./registry/registry-client.js";
+export { busyboxRootfsTar, BUSYBOX } from "./archive/busybox-rootfs.js";

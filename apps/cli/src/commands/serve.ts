@@ -12,7 +12,7 @@ export async function serveCommand(argv: string[], out: (s: string) => void, err
   const portText = option(args, "port") ?? "7420";
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError(`invalid port "${portText}"`);
   const host = option(args, "host") ?? "127.0.0.1";
-  const running = await startServer({ workspaceDir: args.positionals[0], host, port: Number(portText) });
+  const running = await startServer({ workspaceDir: args.positionals[0], host, port: Number(portText), warn: (m) => err(`warning: ${m}`) });
   if (!["127.0.0.1", "localhost", "::1"].includes(host)) {
     err(`warning: listening on ${host}, reachable from other machines. Every request needs the token; share the URL only with people you trust.`);
   }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseTagName } from "../image/image-name.js";
 import { ImageStore } from "../store/image-store.js";
-import { busyboxRootfsTar } from "../testing/busybox-rootfs.js";
+import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { docker, dockerBytes } from "../testing/docker-cli.js";
 import { exportRootfs } from "./export-rootfs.js";
 import { importRootfs } from "./import-rootfs.js";

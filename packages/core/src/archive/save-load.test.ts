@@ -7,7 +7,7 @@ import tar from "tar-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseTagName } from "../image/image-name.js";
 import { ImageStore } from "../store/image-store.js";
-import { busyboxRootfsTar } from "../testing/busybox-rootfs.js";
+import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { exportRootfs } from "./export-rootfs.js";
 import { importRootfs } from "./import-rootfs.js";
 import { loadArchive } from "./load-archive.js";

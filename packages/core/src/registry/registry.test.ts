@@ -7,7 +7,7 @@ import { importRootfs } from "../archive/import-rootfs.js";
 import { exportRootfs } from "../archive/export-rootfs.js";
 import { parseTagName } from "../image/image-name.js";
 import { ImageStore } from "../store/image-store.js";
-import { busyboxRootfsTar } from "../testing/busybox-rootfs.js";
+import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { startRegistry, type LocalRegistry } from "../testing/local-registry.js";
 import { startTokenServer } from "../testing/token-server.js";
 import { dockerConfigCredentials } from "./credentials.js";

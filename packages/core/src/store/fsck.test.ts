@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { importRootfs } from "../archive/import-rootfs.js";
 import { parseTagName } from "../image/image-name.js";
-import { busyboxRootfsTar } from "../testing/busybox-rootfs.js";
+import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { fsck } from "./fsck.js";
 import { ImageStore } from "./image-store.js";
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importRootfs } from "../archive/import-rootfs.js";
 import { parseTagName } from "../image/image-name.js";
-import { busyboxRootfsTar } from "../testing/busybox-rootfs.js";
+import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { diskUsage, imageHistory } from "./image-facts.js";
 import { ImageStore } from "./image-store.js";
 

@@ -1,5 +1,5 @@
 /** Test helpers shared by packages: real parts (busybox-static, docker, a local registry), started on demand. */
-export { busyboxRootfsTar } from "./busybox-rootfs.js";
+export { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 export { docker, dockerBytes } from "./docker-cli.js";
 export { startRegistry, type LocalRegistry } from "./local-registry.js";
 export { startTokenServer } from "./token-server.js";

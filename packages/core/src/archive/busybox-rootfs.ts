@@ -5,9 +5,9 @@ import tar from "tar-stream";
 export const BUSYBOX = "/bin/busybox";
 
 /**
- * A small root filesystem tar made from Debian's busybox-static, for tests and the offline
- * sample: /bin/busybox, a symlink per applet, /etc/passwd and /etc/group with root, user and
- * other. Fails loudly when busybox-static is missing rather than letting a test skip.
+ * A small root filesystem tar made from Debian's busybox-static: /bin/busybox, a symlink per
+ * applet, /etc/passwd and /etc/group with root, user and other. It is the offline sample's base
+ * image and the tests' base image; it throws when busybox-static is missing, so nothing skips.
  */
 export async function busyboxRootfsTar(): Promise<Buffer> {
   if (!existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} not found: install Debian's busybox-static (scripts/test.sh does)`);
