@@ -106,6 +106,28 @@ describe("push and pull against Debian's docker-registry", () => {
     expect((await pullImage(again, `${registry.host}/team/chunked:1`, { credentials: anonymous, settings })).upToDate).toBe(false);
   });
 
+  it("picks the platform from a multi-platform index: the host's by default, or the one asked for", async () => {
+    const amd = await importRootfs(source, [rootfs], { tags: [parseTagName(`${registry.host}/multi/app:amd64`)!], changes: ["ENV ARCH=amd64"] });
+    const armConfig = { ...(await source.readConfig(amd.id)), architecture: "arm64", variant: "v8", config: { Env: ["ARCH=arm64"] } };
+    const image = await source.resolve(`${registry.host}/multi/app:amd64`);
+    await source.commit(armConfig, image.manifest.layers.map((l) => ({ digest: l.digest as `sha256:${string}`, size: l.size, mediaType: l.mediaType })), [parseTagName(`${registry.host}/multi/app:arm64`)!]);
+    for (const t of ["amd64", "arm64"]) await pushImage(source, `${registry.host}/multi/app:${t}`, { credentials: anonymous, settings });
+    const entry = async (t: string, platform: object) => {
+      const i = await source.resolve(`${registry.host}/multi/app:${t}`);
+      return { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: i.manifestDigest, size: (await source.blobs.readBytes(i.manifestDigest)).length, platform };
+    };
+    const index = { schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [await entry("arm64", { os: "linux", architecture: "arm64", variant: "v8" }), await entry("amd64", { os: "linux", architecture: "amd64" })] };
+    const { RegistryClient, endpointFor } = await import("./registry-client.js");
+    await new RegistryClient(endpointFor(registry.host), anonymous).putManifest("multi/app", "both", Buffer.from(JSON.stringify(index)), index.mediaType);
+    const target = await fresh();
+    const host = await pullImage(target, `${registry.host}/multi/app:both`, { credentials: anonymous, settings });
+    expect(host.id).toBe(amd.id);
+    const arm = await pullImage(await fresh(), `${registry.host}/multi/app:both`, { credentials: anonymous, settings, platform: { os: "linux", architecture: "arm64" } });
+    expect(arm.id).not.toBe(amd.id);
+    expect((await target.resolve(`${registry.host}/multi/app:both`)).id).toBe(amd.id);
+    await expect(pullImage(await fresh(), `${registry.host}/multi/app:both`, { credentials: anonymous, settings, platform: { os: "linux", architecture: "s390x" } })).rejects.toThrow(/has no linux\/s390x image \(it has linux\/arm64, linux\/amd64\)/);
+  });
+
   it("skopeo inspect and skopeo copy read what we pushed", async () => {
     const ref = `${registry.host}/team/busybox:1.36`;
     const inspected = JSON.parse(execFileSync("skopeo", ["inspect", "--tls-verify=false", `docker://${ref}`], { encoding: "utf8" }));
