@@ -128,6 +128,29 @@ describe("push and pull against Debian's docker-registry", () => {
     await expect(pullImage(await fresh(), `${registry.host}/multi/app:both`, { credentials: anonymous, settings, platform: { os: "linux", architecture: "s390x" } })).rejects.toThrow(/has no linux\/s390x image \(it has linux\/arm64, linux\/amd64\)/);
   });
 
+  it("refuses a registry image whose layer is hostile, and records nothing", async () => {
+    const tarStream = (await import("tar-stream")).default;
+    const pack = tarStream.pack();
+    pack.entry({ name: "../../etc/cron.d/evil" }, "* * * * * root sh -c 'id'");
+    pack.finalize();
+    const layerTar = await collect(pack as unknown as AsyncIterable<Buffer>);
+    const { gzipSync } = await import("node:zlib");
+    const { createHash } = await import("node:crypto");
+    const { Readable } = await import("node:stream");
+    const gz = gzipSync(layerTar);
+    const sha = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}` as `sha256:${string}`;
+    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [sha(layerTar)] } }));
+    const { RegistryClient, endpointFor } = await import("./registry-client.js");
+    const client = new RegistryClient(endpointFor(registry.host), anonymous);
+    await client.uploadBlob("evil/image", sha(gz), gz.length, () => Readable.from([gz]));
+    await client.uploadBlob("evil/image", sha(config), config.length, () => Readable.from([config]));
+    const manifest = { schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha(config), size: config.length }, layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: sha(gz), size: gz.length }] };
+    await client.putManifest("evil/image", "1", Buffer.from(JSON.stringify(manifest)), manifest.mediaType);
+    const target = await fresh();
+    await expect(pullImage(target, `${registry.host}/evil/image:1`, { credentials: anonymous, settings })).rejects.toThrow(`refused entry "../../etc/cron.d/evil": the name contains '..'`);
+    expect(await target.images()).toEqual([]);
+  });
+
   it("skopeo inspect and skopeo copy read what we pushed", async () => {
     const ref = `${registry.host}/team/busybox:1.36`;
     const inspected = JSON.parse(execFileSync("skopeo", ["inspect", "--tls-verify=false", `docker://${ref}`], { encoding: "utf8" }));
