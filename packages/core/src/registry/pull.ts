@@ -3,9 +3,7 @@ import { formatReference, parseImageReference } from "../image/reference.js";
 import { parseTagName } from "../image/image-name.js";
 import type { Digest } from "../store/digest.js";
 import { hostPlatform, IMAGE_NAME, type ImageStore } from "../store/image-store.js";
-import { once } from "node:events";
-import { PassThrough } from "node:stream";
-import { indexLayerBlob, indexLayerStream } from "../store/layer-ingest.js";
+import { indexLayerBlob } from "../store/layer-ingest.js";
 import { StoreError } from "../store/store-error.js";
 import type { CredentialLookup } from "./credentials.js";
 import { endpointFor, RegistryClient, RegistryError } from "./registry-client.js";
@@ -96,8 +94,7 @@ async function pullFrom(store: ImageStore, client: RegistryClient, repo: string,
       manifestDigest = inner.digest;
     }
     const manifest = parseJson(ManifestSchema, manifestBytes, `manifest ${manifestDigest}`);
-    /** Downloads a blob unless stored; `tee` sees every chunk (a layer's indexer reads it as it arrives). */
-    const fetchBlob = async (digest: Digest, size: number, tee?: PassThrough) => {
+    const fetchBlob = async (digest: Digest, size: number) => {
       if (await store.blobs.has(digest)) {
         options.onProgress?.({ kind: "blob", digest, current: size, total: size, cached: true });
         await lease.add([digest]);
@@ -108,17 +105,10 @@ async function pullFrom(store: ImageStore, client: RegistryClient, repo: string,
         for await (const chunk of client.blob(repo, digest, size)) {
           current += chunk.length;
           options.onProgress?.({ kind: "blob", digest, current, total: size, cached: false });
-          if (tee && !tee.destroyed && !tee.write(chunk)) await Promise.race([once(tee, "drain"), once(tee, "close")]);
           yield chunk;
         }
       };
-      try {
-        await store.blobs.ingest(counted(), { digest, size });
-      } catch (e) {
-        tee?.destroy(e as Error);
-        throw e;
-      }
-      tee?.end();
+      await store.blobs.ingest(counted(), { digest, size });
       await lease.add([digest]);
       downloaded += size;
     };
@@ -128,19 +118,8 @@ async function pullFrom(store: ImageStore, client: RegistryClient, repo: string,
       throw new RegistryError(400, "MANIFEST_INVALID", `${source}: manifest has ${manifest.layers.length} layers but its config lists ${config.rootfs.diff_ids.length}`);
     }
     for (const [i, layer] of manifest.layers.entries()) {
-      const digest = layer.digest as Digest;
-      const diffId = config.rootfs.diff_ids[i] as Digest;
-      if (await store.blobs.has(digest)) {
-        await fetchBlob(digest, layer.size);
-        await indexLayerBlob(store, digest, layer.mediaType, diffId);
-        continue;
-      }
-      const tee = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
-      const indexing = indexLayerStream(store, tee, digest, layer.mediaType, diffId);
-      indexing.catch(() => tee.destroy());
-      // If the download fails the tee is destroyed and indexing fails too; report the download's error.
-      const results = await Promise.allSettled([fetchBlob(digest, layer.size, tee), indexing]);
-      for (const r of results) if (r.status === "rejected") throw r.reason;
+      await fetchBlob(layer.digest as Digest, layer.size);
+      await indexLayerBlob(store, layer.digest as Digest, layer.mediaType, config.rootfs.diff_ids[i] as Digest);
     }
     await store.blobs.putBytes(manifestBytes, { digest: manifestDigest });
     if (manifestDigest !== top.digest) await store.blobs.putBytes(top.bytes, { digest: top.digest });

@@ -14,20 +14,12 @@ import { StoreError } from "./store-error.js";
  * re-reading the tar.
  */
 export async function indexLayerBlob(store: ImageStore, digest: Digest, mediaType: string, expectedDiffId: Digest | null, limits: TarLimits = DEFAULT_LIMITS): Promise<LayerRecord> {
+  if (!LAYER_TYPES.includes(mediaType)) throw new StoreError("unsupported", `unsupported layer media type ${mediaType}`);
   if (expectedDiffId !== null) {
     const known = await store.layerRecord(expectedDiffId);
     if (known !== null && known.digest === digest) return known;
   }
-  return indexLayerStream(store, createReadStream(store.blobs.path(digest)), digest, mediaType, expectedDiffId, limits);
-}
-
-/**
- * The same, reading the layer from a stream while it is being stored (a pull tees the
- * download into here), so indexing overlaps the transfer instead of following it.
- */
-export async function indexLayerStream(store: ImageStore, source: ByteSource, digest: Digest, mediaType: string, expectedDiffId: Digest | null, limits: TarLimits = DEFAULT_LIMITS): Promise<LayerRecord> {
-  if (!LAYER_TYPES.includes(mediaType)) throw new StoreError("unsupported", `unsupported layer media type ${mediaType}`);
-  const read = await readUntrustedTar(source, null, limits);
+  const read = await readUntrustedTar(createReadStream(store.blobs.path(digest)), null, limits);
   if (expectedDiffId !== null && read.diffId !== expectedDiffId) {
     throw new StoreError("digest-mismatch", `layer ${digest} has diffID ${read.diffId}, but the image config says ${expectedDiffId}`);
   }
