@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 require_node
-ensure_apt chromium busybox-static docker.io
+ensure_apt chromium busybox-static docker.io docker-registry skopeo openssl python3
 ensure_pnpm
 ensure_deps
 start_dockerd
