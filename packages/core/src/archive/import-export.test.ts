@@ -68,6 +68,27 @@ describe("import and export (docker import / docker export)", () => {
     expect(b.config.rootfs.diff_ids).toEqual(a.config.rootfs.diff_ids);
   });
 
+  it("keeps empty files, hardlinks, setuid bits and long names through import and export", async () => {
+    const pack = tar.pack();
+    const chunks: Buffer[] = [];
+    pack.on("data", (c: unknown) => chunks.push(c as Buffer));
+    const ended = new Promise<void>((r) => pack.on("end", () => r()));
+    const long = `deep/${"x".repeat(120)}/${"y".repeat(120)}.txt`;
+    pack.entry({ name: "empty", mode: 0o644 }, "");
+    pack.entry({ name: "suid", mode: 0o4755 }, "#!/bin/sh\n");
+    pack.entry({ name: "hard", type: "link", linkname: "suid" });
+    pack.entry({ name: long, mode: 0o600 }, "long");
+    pack.finalize();
+    await ended;
+    await importRootfs(store, [Buffer.concat(chunks)], { tags: [parseTagName("edge:1")!] });
+    const exported = await entriesOf(await exportRootfs(store, "edge:1"));
+    expect(exported.get("empty")).toMatchObject({ type: "file", size: 0 });
+    // One file, two names: in sort order "hard" now carries the data and "suid" links to it.
+    expect(exported.get("hard")).toMatchObject({ type: "file", mode: 0o4755, content: "#!/bin/sh\n" });
+    expect(exported.get("suid")).toMatchObject({ type: "link", linkname: "hard" });
+    expect(exported.get(long)).toMatchObject({ content: "long", mode: 0o600 });
+  });
+
   it("export gives back the same files, modes and links", async () => {
     const original = await entriesOf([rootfs]);
     const exported = await entriesOf(await exportRootfs(store, "busybox:test"));

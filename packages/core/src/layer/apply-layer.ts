@@ -1,5 +1,6 @@
 import { constants } from "node:fs";
 import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, open, readdir, rm, symlink, utimes } from "node:fs/promises";
+import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { secureJoin } from "../fs/secure-join.js";
 import type { LayerEntry } from "./layer-entry.js";
@@ -7,6 +8,12 @@ import type { LayerEntry } from "./layer-entry.js";
 export interface ApplyOptions {
   /** Set owners (needs root); when false, files keep the applying user's ownership. */
   chown: boolean;
+  /**
+   * `apply` deletes what whiteouts name (a flattened root filesystem). `overlay` records them
+   * the way overlayfs reads a lower directory: a 0/0 character device for a whiteout, the
+   * `trusted.overlay.opaque` xattr for an opaque directory (both need root).
+   */
+  whiteouts?: "apply" | "overlay";
 }
 
 async function exists(path: string) {
@@ -25,6 +32,22 @@ export async function applyLayerEntries(root: string, entries: LayerEntry[], con
     const parent = slash < 0 ? root : await secureJoin(root, path.slice(0, slash));
     return join(parent, path.slice(slash + 1));
   };
+  if (options.whiteouts === "overlay") {
+    await applyEntries(entries.filter((e) => e.type !== "whiteout" && e.type !== "opaque"), content, options, place);
+    for (const e of entries) {
+      if (e.type === "whiteout") {
+        const target = await place(e.path);
+        await mkdir(dirname(target), { recursive: true });
+        await rm(target, { recursive: true, force: true });
+        await run("mknod", ["-m", "000", target, "c", "0", "0"]);
+      } else if (e.type === "opaque") {
+        const dir = e.path === "" ? root : await secureJoin(root, e.path);
+        await mkdir(dir, { recursive: true });
+        await setXattr(dir, "trusted.overlay.opaque", "y");
+      }
+    }
+    return;
+  }
   for (const e of entries) {
     if (e.type === "opaque") {
       const dir = e.path === "" ? root : await secureJoin(root, e.path);
@@ -35,6 +58,15 @@ export async function applyLayerEntries(root: string, entries: LayerEntry[], con
     }
   }
   for (const e of entries) if (e.type === "whiteout") await rm(await place(e.path), { recursive: true, force: true });
+  await applyEntries(entries, content, options, place);
+}
+
+async function applyEntries(
+  entries: LayerEntry[],
+  content: (e: LayerEntry) => string,
+  options: ApplyOptions,
+  place: (path: string) => Promise<string>,
+): Promise<void> {
   const dirTimes: [string, number][] = [];
   for (const e of entries) {
     if (e.type === "whiteout" || e.type === "opaque") continue;
@@ -69,4 +101,19 @@ export async function applyLayerEntries(root: string, entries: LayerEntry[], con
   }
   // Directory times last: creating their children would change them again.
   for (const [dir, mtime] of dirTimes.reverse()) await utimes(dir, mtime, mtime);
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")}: ${err.trim()}`))));
+  });
+}
+
+/** Node has no setxattr; Python's os.setxattr is on every machine the executor runs on. */
+function setXattr(path: string, name: string, value: string): Promise<void> {
+  return run("python3", ["-c", "import os,sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode(), follow_symlinks=False)", path, name, value]);
 }

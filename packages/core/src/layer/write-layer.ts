@@ -17,6 +17,8 @@ export interface WrittenLayer {
   entries: LayerEntry[];
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Where a regular file's bytes come from when the tar is written. */
 export type ContentSource = (entry: LayerEntry) => Readable;
 
@@ -41,8 +43,34 @@ export function layerTar(entries: LayerEntry[], content: ContentSource): Readabl
   return Readable.from(packEntries(entries, content));
 }
 
+/**
+ * Hard links are one file with several names, and a tar link must come after the entry it
+ * names. Sorting can put a link first, so in every group the first name in sort order carries
+ * the data and the other names link to it.
+ */
+export function orderHardlinks(sorted: LayerEntry[]): LayerEntry[] {
+  const byPath = new Map(sorted.map((e) => [e.path, e]));
+  const holder = new Map<string, string>();
+  for (const e of sorted) {
+    if (e.type !== "hardlink" || !e.linkname) continue;
+    const target = e.linkname;
+    const first = [holder.get(target) ?? target, e.path].sort()[0]!;
+    holder.set(target, first);
+  }
+  return sorted.map((e) => {
+    if (e.type === "hardlink" && e.linkname) {
+      const first = holder.get(e.linkname)!;
+      if (first === e.path) return { ...byPath.get(e.linkname)!, path: e.path };
+      return { ...e, linkname: first };
+    }
+    const first = holder.get(e.path);
+    if (first !== undefined && first !== e.path) return { ...e, type: "hardlink", size: 0, linkname: first, contentDigest: undefined } as LayerEntry;
+    return e;
+  });
+}
+
 function packEntries(entries: LayerEntry[], content: ContentSource): AsyncIterable<Buffer> {
-  const sorted = [...entries].sort(compareEntries);
+  const sorted = orderHardlinks([...entries].sort(compareEntries));
   const pack = tar.pack();
   (async () => {
     for (const e of sorted) {
@@ -68,7 +96,8 @@ function packEntries(entries: LayerEntry[], content: ContentSource): AsyncIterab
           content(e).on("error", reject).pipe(sink);
         });
       } else {
-        await new Promise<void>((resolve, reject) => pack.entry(header, (err) => (err ? reject(err) : resolve())));
+        // An explicit empty body: without one, tar-stream waits for an empty file's content forever.
+        await new Promise<void>((resolve, reject) => pack.entry(header, EMPTY, (err) => (err ? reject(err) : resolve())));
       }
     }
     pack.finalize();
@@ -107,5 +136,5 @@ export async function writeLayer(store: BlobStore, entries: LayerEntry[], conten
   });
   const piping = pipeline(tarStream, hashed, gzip);
   const [blob] = await Promise.all([store.ingest(gzip), piping]);
-  return { diffId: diffId!, digest: blob.digest, size, compressedSize: blob.size, entries: [...entries].sort(compareEntries) };
+  return { diffId: diffId!, digest: blob.digest, size, compressedSize: blob.size, entries: orderHardlinks([...entries].sort(compareEntries)) };
 }

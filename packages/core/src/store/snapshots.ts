@@ -1,0 +1,47 @@
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { applyLayerEntries } from "../layer/apply-layer.js";
+import { readUntrustedTar } from "../layer/untrusted-tar.js";
+import { chainId, type Digest } from "./digest.js";
+import type { ImageStore } from "./image-store.js";
+import { StoreError } from "./store-error.js";
+
+const COMPLETE = ".layerlab-complete";
+
+/**
+ * Each layer of an image extracted once into `layerlab/snapshots/<ChainID>/fs`, in the form
+ * overlayfs reads as a lower directory (whiteouts as 0/0 devices, opaque directories marked
+ * with an xattr). A RUN mounts these read-only under its own upper directory. Extraction goes
+ * to a temp directory first and is renamed into place, so a snapshot is whole or absent.
+ */
+export async function layerSnapshots(store: ImageStore, layers: { digest: Digest; diffId: Digest }[]): Promise<string[]> {
+  if (process.getuid?.() !== 0) throw new StoreError("unsupported", "extracting layer snapshots needs root (overlay whiteouts are device nodes); run as root");
+  const dirs: string[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const id = chainId(layers.slice(0, i + 1).map((l) => l.diffId))!;
+    const base = join(store.root, "layerlab", "snapshots", id.slice(7));
+    const fs = join(base, "fs");
+    if ((await stat(join(base, COMPLETE)).catch(() => null)) === null) {
+      await mkdir(join(store.root, "layerlab", "snapshots"), { recursive: true });
+      const work = await mkdtemp(join(store.tmpDir, "snapshot-"));
+      try {
+        const spool = join(work, "spool");
+        const layer = layers[i]!;
+        const read = await readUntrustedTar(createReadStream(store.blobs.path(layer.digest)), spool);
+        if (read.diffId !== layer.diffId) throw new StoreError("digest-mismatch", `layer ${layer.digest} has diffID ${read.diffId}, expected ${layer.diffId}; run layerlab fsck`);
+        const root = join(work, "fs");
+        await mkdir(root, { mode: 0o755 });
+        await applyLayerEntries(root, read.entries, (e) => join(spool, e.contentDigest!.slice(7)), { chown: true, whiteouts: "overlay" });
+        await rm(base, { recursive: true, force: true });
+        await mkdir(base, { mode: 0o700 });
+        await rename(root, fs);
+        await writeFile(join(base, COMPLETE), layer.diffId);
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    }
+    dirs.push(fs);
+  }
+  return dirs;
+}
