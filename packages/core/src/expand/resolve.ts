@@ -172,7 +172,9 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
       const w: Word = { raw: from.platform.value, range: from.platform.valueRange };
       platformValue = expand(w, fromLookup, from, -1, fromDefined, true, () => [...globalValues.keys(), ...platform.keys()]);
     }
-    const baseStage = image !== null ? (byName.get(image.toLowerCase()) ?? null) : null;
+    // BuildKit matches a FROM against stage names as written (names are stored lower-cased),
+    // unlike --from, which it lower-cases first.
+    const baseStage = image !== null ? (byName.get(image) ?? null) : null;
     let env: Env;
     let envKnown = true;
     let inheritedArgs: DeclaredArg[] = [];

@@ -66,7 +66,7 @@ export function buildStageGraph(resolution: Resolution): StageGraph {
         instruction: stage.from,
         forward: false,
       });
-    } else if (resolved.image !== null && byName.has(resolved.image.toLowerCase())) {
+    } else if (resolved.image !== null && byName.has(resolved.image)) {
       diagnostics.push(
         diagnostic(
           "graph/forward-reference",
