@@ -1,4 +1,4 @@
-import { Router, type Response } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { Workspace, WorkspaceError } from "../workspace/workspace.js";
 
@@ -28,49 +28,50 @@ export function sendError(res: Response, e: unknown): void {
   console.error(e);
 }
 
+/** Runs a handler and turns what it throws into the right status and a message (never a stack). */
+const handle =
+  (fn: (req: Request, res: Response) => Promise<unknown>) =>
+  async (req: Request, res: Response): Promise<void> => {
+    try {
+      res.json(await fn(req, res));
+    } catch (e) {
+      sendError(res, e);
+    }
+  };
+
 export function workspaceRoutes(workspace: Workspace): Router {
   const r = Router();
-  r.get("/files", async (_req, res) => {
-    try {
-      res.json({ root: "workspace", entries: await workspace.list() });
-    } catch (e) {
-      sendError(res, e);
-    }
-  });
-  r.get("/file", async (req, res) => {
-    try {
+  r.get("/files", handle(async () => ({ root: "workspace", entries: await workspace.list() })));
+  r.get(
+    "/file",
+    handle(async (req) => {
       const { path } = PathQuery.parse(req.query);
-      res.json({ path, content: await workspace.read(path) });
-    } catch (e) {
-      sendError(res, e);
-    }
-  });
-  r.put("/file", async (req, res) => {
-    try {
+      return { path, content: await workspace.read(path) };
+    }),
+  );
+  r.put(
+    "/file",
+    handle(async (req) => {
       const { path, content } = WriteBody.parse(req.body);
       await workspace.write(path, content);
-      res.json({ path });
-    } catch (e) {
-      sendError(res, e);
-    }
-  });
-  r.post("/rename", async (req, res) => {
-    try {
+      return { path };
+    }),
+  );
+  r.post(
+    "/rename",
+    handle(async (req) => {
       const { from, to } = RenameBody.parse(req.body);
       await workspace.rename(from, to);
-      res.json({ from, to });
-    } catch (e) {
-      sendError(res, e);
-    }
-  });
-  r.delete("/file", async (req, res) => {
-    try {
+      return { from, to };
+    }),
+  );
+  r.delete(
+    "/file",
+    handle(async (req) => {
       const { path } = PathQuery.parse(req.query);
       await workspace.remove(path);
-      res.json({ path });
-    } catch (e) {
-      sendError(res, e);
-    }
-  });
+      return { path };
+    }),
+  );
   return r;
 }

@@ -4,18 +4,13 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseTagName } from "../image/image-name.js";
 import { ImageStore } from "../store/image-store.js";
+import { collect } from "../testing/tar-fixtures.js";
 import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { docker, dockerBytes } from "../testing/docker-cli.js";
 import { exportRootfs } from "./export-rootfs.js";
 import { importRootfs } from "./import-rootfs.js";
 import { loadArchive } from "./load-archive.js";
 import { saveImages } from "./save-archive.js";
-
-async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 const TAG = `layerlab-interop-${process.pid}`;
 let store: ImageStore;

@@ -7,6 +7,7 @@ import tar from "tar-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseTagName } from "../image/image-name.js";
 import { ImageStore } from "../store/image-store.js";
+import { collect } from "../testing/tar-fixtures.js";
 import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { exportRootfs } from "./export-rootfs.js";
 import { importRootfs } from "./import-rootfs.js";
@@ -14,12 +15,6 @@ import { loadArchive } from "./load-archive.js";
 import { saveImages } from "./save-archive.js";
 
 const newStore = () => ImageStore.open(mkdtempSync(join(tmpdir(), "layerlab-store-")));
-
-async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 async function names(archive: Buffer): Promise<string[]> {
   const extract = tar.extract();

@@ -2,25 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, lstatSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
+import { tarBuffer, type TarItem } from "../testing/tar-fixtures.js";
 import { applyLayerEntries } from "./apply-layer.js";
 import { DEFAULT_LIMITS, normaliseEntryName, readUntrustedTar } from "./untrusted-tar.js";
 
-type Item = { name: string; type?: "file" | "directory" | "symlink" | "link" | "character-device" | "block-device" | "fifo"; linkname?: string; body?: string; mode?: number };
-
-/** Builds a tar exactly as written: these are the hostile archives the reader must survive. */
-async function craft(items: Item[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve) => {
-    pack.on("data", (c: unknown) => chunks.push(c as Buffer));
-    pack.on("end", () => resolve(Buffer.concat(chunks)));
-  });
-  for (const i of items) pack.entry({ name: i.name, type: i.type ?? "file", linkname: i.linkname ?? "", mode: i.mode ?? 0o644 }, i.body ?? "");
-  pack.finalize();
-  return done;
-}
+type Item = TarItem;
+const craft = tarBuffer;
 
 const read = async (items: Item[], limits = DEFAULT_LIMITS, spool: string | null = null) => readUntrustedTar([await craft(items)], spool, limits);
 const refusal = async (items: Item[], limits = DEFAULT_LIMITS) => {

@@ -7,6 +7,7 @@ import { importRootfs } from "../archive/import-rootfs.js";
 import { exportRootfs } from "../archive/export-rootfs.js";
 import { parseTagName } from "../image/image-name.js";
 import { ImageStore } from "../store/image-store.js";
+import { collect } from "../testing/tar-fixtures.js";
 import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { startRegistry, type LocalRegistry } from "../testing/local-registry.js";
 import { startTokenServer } from "../testing/token-server.js";
@@ -18,12 +19,6 @@ import { RegistrySettingsSchema } from "./registry-settings.js";
 const anonymous = async () => null;
 const settings = RegistrySettingsSchema.parse({});
 const fresh = () => ImageStore.open(mkdtempSync(join(tmpdir(), "layerlab-store-")));
-
-async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c);
-  return Buffer.concat(chunks);
-}
 
 let registry: LocalRegistry;
 let secured: LocalRegistry;

@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 import { importRootfs } from "../archive/import-rootfs.js";
@@ -11,18 +10,7 @@ import type { Digest } from "./digest.js";
 import { ImageStore } from "./image-store.js";
 import { ingestLayerTar } from "./layer-ingest.js";
 import { layerSnapshots } from "./snapshots.js";
-
-async function tarOf(items: { name: string; body?: string; type?: "directory" }[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve) => {
-    pack.on("data", (c: unknown) => chunks.push(c as Buffer));
-    pack.on("end", () => resolve(Buffer.concat(chunks)));
-  });
-  for (const i of items) pack.entry({ name: i.name, type: i.type ?? "file", mode: i.type ? 0o755 : 0o644 }, i.body ?? "");
-  pack.finalize();
-  return done;
-}
+import { tarBuffer } from "../testing/tar-fixtures.js";
 
 describe("layer snapshots for overlayfs (root only, as RUN needs)", () => {
   it("extracts each layer once by ChainID, and overlayfs over them shows the image's filesystem", async () => {
@@ -30,7 +18,7 @@ describe("layer snapshots for overlayfs (root only, as RUN needs)", () => {
     const store = await ImageStore.open(mkdtempSync(join(tmpdir(), "layerlab-snap-")));
     await importRootfs(store, [await busyboxRootfsTar()], { tags: [parseTagName("bb:1")!] });
     const base = await store.resolve("bb:1");
-    const top = await ingestLayerTar(store, [await tarOf([{ name: "etc/.wh.group" }, { name: "tmp/", type: "directory" }, { name: "tmp/.wh..wh..opq" }, { name: "hello.txt", body: "hi" }])]);
+    const top = await ingestLayerTar(store, [await tarBuffer([{ name: "etc/.wh.group" }, { name: "tmp/", type: "directory" }, { name: "tmp/.wh..wh..opq" }, { name: "hello.txt", body: "hi" }])]);
     const layers = [
       { digest: base.manifest.layers[0]!.digest as Digest, diffId: base.config.rootfs.diff_ids[0] as Digest },
       { digest: top.digest, diffId: top.diffId },
