@@ -26,3 +26,5 @@ export {
   type Platform as OciPlatform,
 } from "./image/oci-schemas.js";
 export { applyConfigChanges } from "./image/config-changes.js";
+export { dockerignoreMatcher, isExcluded, parseDockerignore, type IgnorePattern } from "./context/dockerignore.js";
+export * from "./protocol/build-events.js";
