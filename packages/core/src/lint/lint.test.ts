@@ -117,6 +117,14 @@ describe("BuildKit build checks, under their BuildKit names", () => {
     expect(codes("FROM alpine:3\nCOPY --from=a secret.env /x\n" + USER, { isIgnored })).not.toContain("CopyIgnoredFile");
   });
 
+  it("InvalidBaseImagePlatform when the store knows the base image's platform", () => {
+    const imagePlatform = () => ({ os: "linux", architecture: "arm64" });
+    expect(find("FROM alpine:3\n" + USER, "InvalidBaseImagePlatform", { imagePlatform })[0]!.message).toBe(
+      'Base image alpine:3 was pulled with platform "linux/arm64", expected "linux/amd64" for current build',
+    );
+    expect(codes("FROM alpine:3\n" + USER)).not.toContain("InvalidBaseImagePlatform");
+  });
+
   it("ExposeProtoCasing and ExposeInvalidFormat", () => {
     expect(find("FROM alpine:3\nEXPOSE 80/TCP\n" + USER, "ExposeProtoCasing")[0]!.message).toBe("Defined protocol '80/TCP' in EXPOSE instruction should be lowercase");
     expect(find("FROM alpine:3\nEXPOSE 8080:80\n" + USER, "ExposeInvalidFormat")[0]!.message).toBe(
@@ -195,6 +203,12 @@ describe("best-practice rules (hadolint DL codes)", () => {
     expect(codes("FROM alpine:3\nADD app.tar.gz /src\nADD https://x.org/f /f\n" + USER)).not.toContain("DL3020");
     expect(find("FROM alpine:3\nRUN a\nRUN b\n" + USER, "DL3059").map((d) => d.range.line)).toEqual([3]);
     expect(codes("FROM alpine:3\nRUN a\nRUN --mount=type=cache,target=/c b\n" + USER)).not.toContain("DL3059");
+  });
+
+  it("DL3022: COPY --from a name that is no stage, or a stage defined later", () => {
+    expect(find("FROM alpine:3 AS build\nFROM alpine:3\nCOPY --from=buidl /a /b\n" + USER, "DL3022")[0]!.message).toBe("--from=buidl is not a stage of this Dockerfile, so it will be pulled as an image");
+    expect(codes("FROM alpine:3\nCOPY --from=nginx:1.25 /a /b\n" + USER)).not.toContain("DL3022");
+    expect(codes("FROM alpine:3 AS a\nCOPY --from=b /x /x\nFROM alpine:3 AS b\n" + USER)).toContain("DL3022");
   });
 
   it("LL1001: COPY . before a dependency install busts the install's cache on every source edit", () => {

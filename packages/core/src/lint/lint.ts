@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Dockerfile } from "../dockerfile/ast.js";
 import { parseDockerfile } from "../dockerfile/parse.js";
+import { DEFAULT_PLATFORM } from "../expand/predefined-args.js";
 import { resolveVariables, type ResolveOptions, type Resolution } from "../expand/resolve.js";
 import { buildStageGraph, type StageGraph } from "../graph/stage-graph.js";
 import { fileCheckConfig, instructionSuppressions } from "./check-config.js";
@@ -10,6 +11,7 @@ import { ALL_RULES } from "./rules/index.js";
 
 export interface LintOptions extends ResolveOptions {
   isIgnored?: (path: string) => boolean;
+  imagePlatform?: (ref: string) => { os: string; architecture: string } | undefined;
   rules?: LintRule[];
   /** Value of the BUILDKIT_DOCKERFILE_CHECK build arg, which overrides `# check=`. */
   checkOverride?: string;
@@ -41,7 +43,16 @@ export function analyzeDockerfile(text: string, options: LintOptions = {}): Anal
       if (!config.experimentalAll && !config.experimental.has(rule.id)) continue;
     } else if (config.skipAll || ids.some((id) => config.skip.has(id) || global.has(id))) continue;
     const severity = config.error && rule.severity === "warning" ? "error" : rule.severity;
-    for (const finding of rule.check({ df: dockerfile, text, resolution, graph, ...(options.isIgnored ? { isIgnored: options.isIgnored } : {}) })) {
+    const input = {
+      df: dockerfile,
+      text,
+      resolution,
+      graph,
+      ...(options.isIgnored ? { isIgnored: options.isIgnored } : {}),
+      ...(options.imagePlatform ? { imagePlatform: options.imagePlatform } : {}),
+      targetPlatform: options.targetPlatform ?? DEFAULT_PLATFORM,
+    };
+    for (const finding of rule.check(input)) {
       const skipped = finding.instruction && perInstruction.get(finding.instruction);
       if (skipped && (skipped.has("all") || ids.some((id) => skipped.has(id)))) continue;
       findings.push(toDiagnostic(rule, finding, severity));

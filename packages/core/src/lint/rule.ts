@@ -12,6 +12,9 @@ export interface LintInput {
   graph: StageGraph;
   /** True when a context path is excluded by .dockerignore; absent when no context is known. */
   isIgnored?: (path: string) => boolean;
+  /** Platform of a base image in the store, when known (for InvalidBaseImagePlatform). */
+  imagePlatform?: (ref: string) => { os: string; architecture: string } | undefined;
+  targetPlatform?: { os: string; architecture: string };
 }
 
 export interface Finding {

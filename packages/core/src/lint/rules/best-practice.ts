@@ -277,3 +277,21 @@ export const copyAllBeforeInstall: LintRule = {
       return findings;
     }),
 };
+
+export const copyFromUnknownStage: LintRule = {
+  id: "DL3022",
+  severity: "warning",
+  description: "COPY --from should reference a previously defined FROM alias",
+  url: `${HADOLINT_DOCS}DL3022`,
+  hint: "name an earlier stage (FROM ... AS name), or write the full image reference",
+  check: ({ graph }) =>
+    graph.edges
+      .filter((e) => e.kind !== "from" && ((e.to === null && /^[a-z0-9][a-z0-9_.-]*$/i.test(e.ref) && !e.ref.includes(".")) || e.forward))
+      .map((e) => ({
+        range: e.range,
+        message: e.forward
+          ? `--from=${e.ref} names a stage defined later; define it before this one`
+          : `--from=${e.ref} is not a stage of this Dockerfile, so it will be pulled as an image`,
+        instruction: e.instruction,
+      })),
+};

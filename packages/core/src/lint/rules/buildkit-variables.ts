@@ -183,3 +183,23 @@ export const invalidDefinitionDescription: LintRule = {
       return [{ range: last.range, message: `Comment for ${i.kind} should follow the format: \`# ${example} <description>\``, instruction: i }];
     }),
 };
+
+export const invalidBaseImagePlatform: LintRule = {
+  id: "InvalidBaseImagePlatform",
+  severity: "warning",
+  description: "Base image platform does not match expected target platform",
+  url: `${BUILDKIT_DOCS}invalid-base-image-platform/`,
+  hint: "pull the base image for the target platform, or set --platform on FROM",
+  check: ({ resolution, imagePlatform, targetPlatform }) => {
+    if (!imagePlatform) return [];
+    return resolution.split.stages.flatMap((s) => {
+      const resolved = resolution.stages[s.index]!;
+      if (resolved.baseStage !== null || resolved.image === null || resolved.image === "scratch") return [];
+      const actual = imagePlatform(resolved.image);
+      const expected = resolved.platform ? parsePlatform(resolved.platform) : (targetPlatform ?? null);
+      if (!actual || !expected || (actual.os === expected.os && actual.architecture === expected.architecture)) return [];
+      const fmt = (p: { os: string; architecture: string }) => `${p.os}/${p.architecture}`;
+      return [{ range: s.from.image!.range, message: `Base image ${resolved.image} was pulled with platform "${fmt(actual)}", expected "${fmt(expected)}" for current build`, instruction: s.from }];
+    });
+  },
+};

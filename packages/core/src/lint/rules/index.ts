@@ -6,6 +6,7 @@ import {
   addInsteadOfCopy,
   consecutiveRuns,
   copyAllBeforeInstall,
+  copyFromUnknownStage,
   latestTag,
   noSudo,
   rootUser,
@@ -32,6 +33,7 @@ import {
 import {
   copyIgnoredFile,
   fromPlatformFlagConstDisallowed,
+  invalidBaseImagePlatform,
   invalidDefaultArgInFrom,
   invalidDefinitionDescription,
   redundantTargetPlatform,
@@ -55,6 +57,7 @@ export const BUILDKIT_RULES: LintRule[] = [
   undefinedVar,
   multipleInstructionsDisallowed,
   legacyKeyValueFormat,
+  invalidBaseImagePlatform,
   redundantTargetPlatform,
   secretsUsedInArgOrEnv,
   invalidDefaultArgInFrom,
@@ -78,6 +81,7 @@ export const BEST_PRACTICE_RULES: LintRule[] = [
   addInsteadOfCopy,
   consecutiveRuns,
   copyAllBeforeInstall,
+  copyFromUnknownStage,
 ];
 
 export const ALL_RULES: LintRule[] = [...BUILDKIT_RULES, ...BEST_PRACTICE_RULES];
