@@ -1,4 +1,5 @@
 import { UsageError } from "./args.js";
+import { buildCommand, buildUsage } from "./commands/build.js";
 import { lintCommand, lintUsage } from "./commands/lint.js";
 import { outlineCommand, outlineUsage } from "./commands/outline.js";
 import { serveCommand, serveUsage } from "./commands/serve.js";
@@ -9,6 +10,7 @@ import { StoreError } from "@layerlab/core/node";
 const USAGE = `Usage: layerlab COMMAND [OPTIONS]
 
 Commands:
+  build     Build an image from a Dockerfile
   lint      Check a Dockerfile (syntax, BuildKit checks, best practices)
   outline   Show a Dockerfile's stages, build args and targets
   serve     Start the web app and API
@@ -32,6 +34,7 @@ type Command = {
 };
 
 const COMMANDS: Record<string, Command> = {
+  build: { run: buildCommand, usage: buildUsage },
   lint: { run: lintCommand, usage: lintUsage },
   outline: { run: outlineCommand, usage: outlineUsage },
   serve: { run: serveCommand, usage: serveUsage },

@@ -18,3 +18,6 @@ export { dockerConfigCredentials, type CredentialLookup, type Credentials } from
 export { readRegistrySettings, RegistrySettingsSchema, type RegistrySettings } from "./registry/registry-settings.js";
 export { RegistryError } from "./registry/registry-client.js";
 export { busyboxRootfsTar, BUSYBOX } from "./archive/busybox-rootfs.js";
+export { build, type BuildRequest, type BuildResult } from "./build/engine.js";
+export { BuildError } from "./build/build-error.js";
+export { execUnavailableReason } from "./exec/run-in-rootfs.js";

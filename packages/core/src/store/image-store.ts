@@ -15,6 +15,7 @@ import {
   type Platform,
 } from "../image/oci-schemas.js";
 import type { LayerEntry } from "../layer/layer-entry.js";
+import { BuildCache } from "../cache/build-cache.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { BlobStore } from "./blob-store.js";
 import { isDigest, type Digest } from "./digest.js";
@@ -84,6 +85,11 @@ export class ImageStore {
 
   get tmpDir(): string {
     return join(this.meta, "tmp");
+  }
+
+  /** The build cache that lives beside the images. */
+  get buildCache(): BuildCache {
+    return new BuildCache(join(this.meta, "cache"));
   }
 
   async readIndex(): Promise<ImageIndex> {
@@ -268,6 +274,8 @@ export class ImageStore {
     };
     for (const desc of index.manifests) await visit(desc);
     for (const lease of await this.leases()) for (const d of lease) live.add(d);
+    // The build cache keeps the layers its records point at.
+    for (const record of await new BuildCache(join(this.meta, "cache")).records()) if (record.layer) live.add(record.layer.digest as Digest);
     return live;
   }
 

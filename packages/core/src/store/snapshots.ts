@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { applyLayerEntries } from "../layer/apply-layer.js";
 import { readUntrustedTar } from "../layer/untrusted-tar.js";
@@ -21,27 +21,43 @@ export async function layerSnapshots(store: ImageStore, layers: { digest: Digest
   for (let i = 0; i < layers.length; i++) {
     const id = chainId(layers.slice(0, i + 1).map((l) => l.diffId))!;
     const base = join(store.root, "layerlab", "snapshots", id.slice(7));
-    const fs = join(base, "fs");
-    if ((await stat(join(base, COMPLETE)).catch(() => null)) === null) {
-      await mkdir(join(store.root, "layerlab", "snapshots"), { recursive: true });
-      const work = await mkdtemp(join(store.tmpDir, "snapshot-"));
-      try {
-        const spool = join(work, "spool");
-        const layer = layers[i]!;
-        const read = await readUntrustedTar(createReadStream(store.blobs.path(layer.digest)), spool);
-        if (read.diffId !== layer.diffId) throw new StoreError("digest-mismatch", `layer ${layer.digest} has diffID ${read.diffId}, expected ${layer.diffId}; run layerlab fsck`);
-        const root = join(work, "fs");
-        await mkdir(root, { mode: 0o755 });
-        await applyLayerEntries(root, read.entries, (e) => join(spool, e.contentDigest!.slice(7)), { chown: true, whiteouts: "overlay" });
-        await rm(base, { recursive: true, force: true });
-        await mkdir(base, { mode: 0o700 });
-        await rename(root, fs);
-        await writeFile(join(base, COMPLETE), layer.diffId);
-      } finally {
-        await rm(work, { recursive: true, force: true });
-      }
+    let pending = inFlight.get(base);
+    if (!pending) {
+      pending = extract(store, layers[i]!, base).finally(() => inFlight.delete(base));
+      inFlight.set(base, pending);
     }
-    dirs.push(fs);
+    await pending;
+    dirs.push(join(base, "fs"));
   }
   return dirs;
+}
+
+/** Extractions under way in this process, so concurrent stages share one. */
+const inFlight = new Map<string, Promise<void>>();
+
+async function extract(store: ImageStore, layer: { digest: Digest; diffId: Digest }, base: string): Promise<void> {
+  if ((await stat(join(base, COMPLETE)).catch(() => null)) !== null) return;
+  await mkdir(join(store.root, "layerlab", "snapshots"), { recursive: true });
+  const work = await mkdtemp(join(store.tmpDir, "snapshot-"));
+  try {
+    const spool = join(work, "spool");
+    const read = await readUntrustedTar(createReadStream(store.blobs.path(layer.digest)), spool);
+    if (read.diffId !== layer.diffId) throw new StoreError("digest-mismatch", `layer ${layer.digest} has diffID ${read.diffId}, expected ${layer.diffId}; run layerlab fsck`);
+    const snap = join(work, "snapshot");
+    const root = join(snap, "fs");
+    await mkdir(root, { recursive: true, mode: 0o755 });
+    await chmod(snap, 0o700);
+    await applyLayerEntries(root, read.entries, (e) => join(spool, e.contentDigest!.slice(7)), { chown: true, whiteouts: "overlay" });
+    await writeFile(join(snap, COMPLETE), layer.diffId);
+    // Another process may have finished the same snapshot first: then its copy stays and ours goes.
+    await rename(snap, base).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== "ENOTEMPTY" && e.code !== "EEXIST") throw e;
+      if ((await stat(join(base, COMPLETE)).catch(() => null)) === null) {
+        await rm(base, { recursive: true, force: true });
+        await rename(snap, base);
+      }
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

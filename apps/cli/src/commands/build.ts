@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { analyzeDockerfile, type BuildEvent } from "@layerlab/core";
+import { build, BuildError, dockerConfigCredentials, layerlabHome, pullImage, readRegistrySettings } from "@layerlab/core/node";
+import { oneOf, option, parseArgs, UsageError } from "../args.js";
+import { formatDiagnostics } from "../diagnostics-format.js";
+import { humanSize } from "../human.js";
+import { openStore } from "../store-access.js";
+
+export const buildUsage = `Usage: layerlab build [OPTIONS] CONTEXT
+
+Build an image from a Dockerfile with Layerlab's own builder.
+
+Options:
+  -f, --file PATH          Dockerfile (default CONTEXT/Dockerfile; - for stdin)
+  -t, --tag NAME[:TAG]     Tag the result (repeatable)
+      --target STAGE       Build this stage
+      --build-arg K=V      Set a build argument (repeatable)
+      --secret id=ID,src=FILE   Make FILE available to RUN --mount=type=secret,id=ID
+      --no-cache           Do not use the cache
+      --progress MODE      tty, plain or json (NDJSON events); default tty on a terminal, else plain
+
+Exit codes: 0 built, 1 build failed, 2 bad usage or Dockerfile errors.`;
+
+const color = (code: number, s: string, on: boolean) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+export async function buildCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const args = parseArgs(argv, { file: "value", tag: "value", target: "value", "build-arg": "value", secret: "value", "no-cache": "bool", progress: "value" }, { f: "file", t: "tag" });
+  const contextArg = args.positionals[0];
+  if (contextArg === undefined || args.positionals.length > 1) throw new UsageError("build needs exactly one CONTEXT directory");
+  const progress = oneOf(option(args, "progress"), ["tty", "plain", "json", "auto"] as const, "auto", "--progress");
+  const mode = progress === "auto" ? (process.stdout.isTTY ? "tty" : "plain") : progress;
+  const contextDir = resolve(contextArg);
+  const file = option(args, "file");
+  const dockerfilePath = file === undefined ? "Dockerfile" : file === "-" ? "Dockerfile" : file;
+  let text: string;
+  try {
+    text = readFileSync(file === "-" ? 0 : file === undefined ? join(contextDir, "Dockerfile") : resolve(file), "utf8");
+  } catch {
+    throw new UsageError(`cannot read the Dockerfile ${file ?? join(contextArg, "Dockerfile")}: pass it with -f PATH`);
+  }
+  const buildArgs: Record<string, string> = {};
+  for (const a of args.options.get("build-arg") ?? []) {
+    const eq = a.indexOf("=");
+    if (eq <= 0) throw new UsageError(`invalid --build-arg "${a}": use NAME=VALUE`);
+    buildArgs[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  const secrets: Record<string, string> = {};
+  for (const s of args.options.get("secret") ?? []) {
+    const fields = Object.fromEntries(s.split(",").map((kv) => kv.split("=", 2) as [string, string]));
+    if (!fields.id || !(fields.src ?? fields.source)) throw new UsageError(`invalid --secret "${s}": use id=ID,src=FILE`);
+    secrets[fields.id] = resolve(fields.src ?? fields.source!);
+  }
+  const errors = analyzeDockerfile(text, { buildArgs }).diagnostics.filter((d) => d.code.startsWith("parse/") || d.code.startsWith("graph/"));
+  if (errors.length > 0) {
+    err(formatDiagnostics(dockerfilePath, errors));
+    return 2;
+  }
+  const store = await openStore();
+  const colors = mode === "tty";
+  const steps = new Map<string, string>();
+  const onEvent = (e: BuildEvent) => {
+    if (mode === "json") {
+      out(JSON.stringify(e));
+      return;
+    }
+    if (e.type === "step.started") steps.set(e.step, `[${e.stage}] ${e.instruction.length > 70 ? `${e.instruction.slice(0, 69)}…` : e.instruction}`);
+    else if (e.type === "step.log") for (const line of e.text.split("\n").filter(Boolean)) out(`${color(2, `  ${steps.get(e.step) ? "│" : ""} ${line}`, colors)}`);
+    else if (e.type === "step.finished") {
+      const badge = e.cache === "hit" ? color(32, "CACHED", colors) : e.cache === "miss" ? color(33, "MISS  ", colors) : "      ";
+      const layer = e.layer ? `  ${humanSize(e.layer.size)}` : "";
+      const why = e.cache === "miss" && e.reason ? color(2, `  ← ${e.reason}`, colors) : "";
+      out(`${badge} line ${String(e.line).padEnd(4)} ${steps.get(e.step) ?? e.instruction}  ${(e.durationMs / 1000).toFixed(1)}s${layer}${why}`);
+    } else if (e.type === "build.finished") out(`${color(1, "built", colors)} ${e.imageId}${e.tags.length ? ` (${e.tags.join(", ")})` : ""} in ${(e.durationMs / 1000).toFixed(1)}s, ${humanSize(e.size)}`);
+    else if (e.type === "build.failed") err(`${color(31, "error", colors)}: ${e.error.message}`);
+  };
+  const settings = await readRegistrySettings(layerlabHome());
+  try {
+    await build({
+      store,
+      contextDir,
+      dockerfileText: text,
+      dockerfilePath,
+      ...(option(args, "target") !== undefined ? { target: option(args, "target")! } : {}),
+      buildArgs,
+      tags: args.options.get("tag") ?? [],
+      noCache: args.options.has("no-cache"),
+      secrets,
+      fetchBase: async (ref) => {
+        await pullImage(store, ref, { credentials: dockerConfigCredentials(), settings });
+      },
+      onEvent,
+    });
+    return 0;
+  } catch (e) {
+    if (e instanceof BuildError) return e.code === "invalid-option" || e.code === "dockerfile" ? 2 : 1;
+    throw e;
+  }
+}

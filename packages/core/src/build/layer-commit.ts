@@ -1,0 +1,56 @@
+import { createReadStream } from "node:fs";
+import type { CachedLayer } from "../cache/build-cache.js";
+import { MEDIA } from "../image/oci-schemas.js";
+import { mergeLayers } from "../layer/merge-layers.js";
+import { diffUpperDir, removeMountStubs } from "../layer/overlay-diff.js";
+import { writeLayer } from "../layer/write-layer.js";
+import type { Digest } from "../store/digest.js";
+import type { ImageStore } from "../store/image-store.js";
+import { layerSnapshots } from "../store/snapshots.js";
+import { mountOverlay } from "../exec/overlay-mount.js";
+import type { LayerRef } from "./stage-state.js";
+import { lstat, rm } from "node:fs/promises";
+import { join } from "node:path";
+
+/** Mount points the runtime may create in a rootfs that lacks them; never part of a layer. */
+const MOUNT_STUBS = ["proc", "sys", "dev", "dev/init", "dev/pts", "dev/shm", "dev/mqueue"];
+
+export async function lowerDirs(store: ImageStore, layers: LayerRef[]): Promise<string[]> {
+  return layerSnapshots(store, layers.map((l) => ({ digest: l.digest as Digest, diffId: l.diffId as Digest })));
+}
+
+/**
+ * Runs `change` in an overlay over `layers` and turns what it changed into a layer in the
+ * store (with its file index), with counts of added, modified and deleted paths relative to
+ * the filesystem below.
+ */
+export async function commitChange(store: ImageStore, layers: LayerRef[], change: (merged: string) => Promise<void>, extraStubs: string[] = []): Promise<CachedLayer> {
+  const mount = await mountOverlay(store.tmpDir, await lowerDirs(store, layers));
+  try {
+    const existed = new Set<string>();
+    const stubs = [...MOUNT_STUBS, ...extraStubs.map((s) => s.replace(/^\/+/, ""))];
+    for (const stub of stubs) if (await lstat(join(mount.merged, stub)).catch(() => null)) existed.add(stub);
+    try {
+      await change(mount.merged);
+    } finally {
+      await mount.unmount();
+    }
+    await removeMountStubs(mount.upper, stubs.filter((s) => !existed.has(s)).reverse());
+    const diff = await diffUpperDir(mount.upper);
+    const written = await writeLayer(store.blobs, diff.entries, (e) => createReadStream(diff.files.get(e.path)!), 1);
+    const record = { diffId: written.diffId, digest: written.digest, mediaType: MEDIA.ociLayerGzip, size: written.size, compressedSize: written.compressedSize, entries: written.entries };
+    await store.saveLayerRecord(record);
+    const below = mergeLayers(await Promise.all(layers.map(async (l) => (await store.layerRecord(l.diffId as Digest))?.entries ?? [])));
+    const files = { added: 0, modified: 0, deleted: 0 };
+    for (const e of written.entries) {
+      if (e.type === "whiteout") files.deleted++;
+      else if (e.type === "opaque") continue;
+      else if (below.has(e.path)) {
+        if (e.type !== "dir") files.modified++;
+      } else files.added++;
+    }
+    return { digest: written.digest, diffId: written.diffId, size: written.size, compressedSize: written.compressedSize, mediaType: MEDIA.ociLayerGzip, files };
+  } finally {
+    await rm(join(mount.upper, ".."), { recursive: true, force: true });
+  }
+}
