@@ -47,12 +47,16 @@ export function explainMiss(previous: KeyInputs | null, current: KeyInputs, argN
       case "files": {
         const a = new Map(Object.entries((old ?? {}) as Record<string, string>));
         const b = new Map(Object.entries(input.value as Record<string, string>));
-        for (const [path, digest] of b) {
-          const was = a.get(path);
-          if (was === undefined) return { code: "file-added", message: `${path} was added`, path };
-          if (was !== digest) return { code: "file-changed", message: `${path} changed (${short(was)} → ${short(digest)})`, path, old: was, new: digest };
+        const differing = [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p)).sort();
+        // A directory's checksum covers its children: name the deepest change, not its parent.
+        const leaf = differing.find((p) => !differing.some((q) => q.startsWith(`${p}/`)));
+        if (leaf !== undefined) {
+          const was = a.get(leaf);
+          const now = b.get(leaf);
+          if (was === undefined) return { code: "file-added", message: `${leaf} was added`, path: leaf };
+          if (now === undefined) return { code: "file-removed", message: `${leaf} was removed`, path: leaf };
+          return { code: "file-changed", message: `${leaf} changed (${short(was)} → ${short(now)})`, path: leaf, old: was, new: now };
         }
-        for (const path of a.keys()) if (!b.has(path)) return { code: "file-removed", message: `${path} was removed`, path };
         return { code: "setting-changed", message: "copied files changed", setting: "files", old: null, new: "" };
       }
       case "command":

@@ -1,0 +1,213 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
+import { importRootfs } from "../archive/import-rootfs.js";
+import { parseTagName } from "../image/image-name.js";
+import type { BuildEvent } from "../protocol/build-events.js";
+import { ImageStore } from "../store/image-store.js";
+import { BuildError } from "./build-error.js";
+import { build } from "./engine.js";
+
+let store: ImageStore;
+
+beforeAll(async () => {
+  store = await ImageStore.open(mkdtempSync(join(tmpdir(), "layerlab-build-")));
+  await importRootfs(store, [await busyboxRootfsTar()], { tags: [parseTagName("busybox:1.36")!], changes: ['CMD ["sh"]'] });
+});
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "layerlab-ctx-"));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+interface StepView {
+  line: number;
+  cache: string;
+  reason: string | null;
+}
+
+async function run(dir: string, options: { buildArgs?: Record<string, string>; noCache?: boolean; target?: string } = {}): Promise<{ steps: StepView[]; events: BuildEvent[]; id: string }> {
+  const events: BuildEvent[] = [];
+  const result = await build({
+    store,
+    contextDir: dir,
+    dockerfileText: readFileSync(join(dir, "Dockerfile"), "utf8"),
+    dockerfilePath: "Dockerfile",
+    tags: [],
+    onEvent: (e) => events.push(e),
+    ...options,
+  });
+  const steps = events.flatMap((e) => (e.type === "step.finished" && e.cache !== "none" ? [{ line: e.line, cache: e.cache, reason: e.reason }] : [])).sort((a, b) => a.line - b.line);
+  return { steps, events, id: result.imageId };
+}
+
+const cacheOf = (steps: StepView[]) => Object.fromEntries(steps.map((s) => [s.line, s.cache]));
+const reasonAt = (steps: StepView[], line: number) => steps.find((s) => s.line === line)?.reason;
+
+const BASIC = `FROM busybox:1.36
+WORKDIR /app
+COPY app/ ./app/
+RUN cat app/*.txt > all.txt
+COPY notes.md /notes.md
+RUN echo done
+`;
+
+describe("cache decisions (BuildKit's rules, research §1–§4)", () => {
+  it("first build misses every step; an unchanged rebuild hits every step and names the build it came from", async () => {
+    const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "app/b.txt": "b\n", "notes.md": "n" });
+    const first = await run(dir);
+    expect(first.steps.map((s) => s.cache)).toEqual(["miss", "miss", "miss", "miss", "miss"]);
+    expect(reasonAt(first.steps, 3)).toBe("no earlier build of this step");
+    const second = await run(dir);
+    expect(second.steps.map((s) => s.cache)).toEqual(["hit", "hit", "hit", "hit", "hit"]);
+    const hit = second.events.find((e) => e.type === "step.cache" && e.cache === "hit");
+    expect(hit && hit.type === "step.cache" && hit.fromBuild).toBe(first.events[0]!.buildId);
+    expect(second.id).toBe(first.id.length > 0 ? second.id : "");
+  });
+
+  it("editing a copied file misses that COPY, naming the file, and every later step in the stage", async () => {
+    const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "app/b.txt": "b\n", "notes.md": "n" });
+    await run(dir);
+    writeFileSync(join(dir, "app/b.txt"), "B\n");
+    const { steps } = await run(dir);
+    expect(cacheOf(steps)).toEqual({ 2: "hit", 3: "miss", 4: "miss", 5: "miss", 6: "miss" });
+    expect(reasonAt(steps, 3)).toMatch(/^app\/b\.txt changed \([0-9a-f]{12} → [0-9a-f]{12}\)$/);
+    expect(reasonAt(steps, 4)).toBe("the step before it changed");
+  });
+
+  it("touching a file (mtime only) hits; chmod of a file misses", async () => {
+    const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "notes.md": "n" });
+    await run(dir);
+    utimesSync(join(dir, "app/a.txt"), new Date(1e12), new Date(1e12));
+    expect(cacheOf((await run(dir)).steps)[3]).toBe("hit");
+    chmodSync(join(dir, "app/a.txt"), 0o600);
+    expect(cacheOf((await run(dir)).steps)[3]).toBe("miss");
+  });
+
+  it("no stale hits where BuildKit has them: a directory chmod, and a same-size same-mtime edit, both miss", async () => {
+    const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "aaaa\n", "notes.md": "n" });
+    await run(dir);
+    chmodSync(join(dir, "app"), 0o700);
+    const dirChmod = await run(dir);
+    expect(cacheOf(dirChmod.steps)[3]).toBe("miss");
+    const before = statSync(join(dir, "app/a.txt"));
+    writeFileSync(join(dir, "app/a.txt"), "bbbb\n");
+    utimesSync(join(dir, "app/a.txt"), before.atime, before.mtime);
+    const sneaky = await run(dir);
+    expect(cacheOf(sneaky.steps)[3]).toBe("miss");
+    expect(reasonAt(sneaky.steps, 3)).toMatch(/^app\/a\.txt changed/);
+  });
+
+  it("adding or deleting a file in a copied directory misses; editing a file no COPY reads hits", async () => {
+    const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "notes.md": "n", "other.txt": "x" });
+    await run(dir);
+    writeFileSync(join(dir, "other.txt"), "y");
+    expect((await run(dir)).steps.every((s) => s.cache === "hit")).toBe(true);
+    writeFileSync(join(dir, "app/c.txt"), "c\n");
+    const added = await run(dir);
+    expect(reasonAt(added.steps, 3)).toBe("app/c.txt was added");
+  });
+
+  it("a file excluded by .dockerignore never busts the cache", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nCOPY . /ctx/\nRUN ls /ctx\n", ".dockerignore": "*.log\nDockerfile\n", "a.txt": "a", "debug.log": "1" });
+    await run(dir);
+    writeFileSync(join(dir, "debug.log"), "2");
+    expect((await run(dir)).steps.map((s) => s.cache)).toEqual(["hit", "hit"]);
+  });
+
+  it("a declared ARG changes every later RUN even when unused; an undeclared build-arg changes nothing", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nARG FLAVOR=a\nCOPY x /x\nRUN echo unrelated\n", x: "x" });
+    await run(dir);
+    const changed = await run(dir, { buildArgs: { FLAVOR: "b" } });
+    expect(cacheOf(changed.steps)).toEqual({ 3: "hit", 4: "miss" });
+    expect(reasonAt(changed.steps, 4)).toBe("build-arg FLAVOR changed: a → b");
+    expect((await run(dir, { buildArgs: { FLAVOR: "b", NOT_DECLARED: "1" } })).steps.every((s) => s.cache === "hit")).toBe(true);
+  });
+
+  it("ENV changes RUN but not COPY; LABEL and CMD change no key", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nENV MODE=dev\nLABEL v=1\nCMD [\"a\"]\nCOPY x /x\nRUN echo $MODE\n", x: "x" });
+    await run(dir);
+    writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\nENV MODE=prod\nLABEL v=2\nCMD [\"b\"]\nCOPY x /x\nRUN echo $MODE\n");
+    const { steps } = await run(dir);
+    expect(cacheOf(steps)).toEqual({ 5: "hit", 6: "miss" });
+    expect(reasonAt(steps, 6)).toBe("env MODE changed: dev → prod");
+  });
+
+  it("RUN keys on the command text: extra whitespace misses, a comment line does not", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nRUN echo  hi\n" });
+    await run(dir);
+    writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\n# a comment\nRUN echo  hi\n");
+    expect(cacheOf((await run(dir)).steps)).toEqual({ 3: "hit" });
+    writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\nRUN echo hi\n");
+    const { steps } = await run(dir);
+    expect(cacheOf(steps)).toEqual({ 2: "miss" });
+    expect(reasonAt(steps, 2)).toBe("instruction changed");
+  });
+
+  it("a stage that re-runs but writes the same output lets COPY --from hit (content-keyed)", async () => {
+    const text = (n: string) => `FROM busybox:1.36 AS gen\nARG N=${n}\nRUN echo same > /out.txt\nFROM busybox:1.36\nCOPY --from=gen /out.txt /out.txt\nRUN cat /out.txt\n`;
+    const dir = workspace({ Dockerfile: text("1") });
+    await run(dir);
+    writeFileSync(join(dir, "Dockerfile"), text("2"));
+    const { steps } = await run(dir);
+    expect(cacheOf(steps)).toEqual({ 3: "miss", 5: "hit", 6: "hit" });
+  });
+
+  it("--target builds only the stages it needs; --no-cache misses everything with that reason", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36 AS one\nRUN echo one\nFROM busybox:1.36 AS broken\nRUN false\nFROM busybox:1.36\nRUN echo final\n" });
+    const only = await run(dir, { target: "one" });
+    expect(only.steps.map((s) => s.line)).toEqual([2]);
+    const all = await run(dir);
+    expect(all.steps.map((s) => s.line)).toEqual([6]);
+    const fresh = await run(dir, { noCache: true });
+    expect(fresh.steps).toEqual([{ line: 6, cache: "miss", reason: "--no-cache" }]);
+  });
+
+  it("a failing RUN reports its line, exit code and last output; fixing it resumes from the cache", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nRUN echo prepared > /p\nRUN echo oops >&2; exit 7\n" });
+    const failure = await run(dir).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(BuildError);
+    expect((failure as BuildError).message).toMatch(/^line 3: process "\/bin\/sh -c echo oops >&2; exit 7" did not complete successfully: exit code: 7\n {2}oops$/);
+    expect((failure as BuildError).range?.line).toBe(3);
+    writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\nRUN echo prepared > /p\nRUN cat /p\n");
+    expect(cacheOf((await run(dir)).steps)).toEqual({ 2: "hit", 3: "miss" });
+  });
+});
+
+describe("images the builder makes", () => {
+  it("have BuildKit's history and config, and empty layers marked", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nARG V=1\nENV A=x\nWORKDIR /w\nCOPY f .\nRUN echo $V > v\nUSER user\nEXPOSE 80\nCMD echo hi\n", f: "f" });
+    const { id } = await run(dir);
+    const image = await store.resolve(id);
+    const mine = image.config.history!.slice(1);
+    expect(mine.map((h) => [h.created_by, h.empty_layer ?? false])).toEqual([
+      ["ARG V=1", true],
+      ["ENV A=x", true],
+      ["WORKDIR /w", false],
+      ["COPY f . # buildkit", false],
+      ["RUN |1 V=1 /bin/sh -c echo $V > v # buildkit", false],
+      ["USER user", true],
+      ["EXPOSE [80/tcp]", true],
+      ['CMD ["/bin/sh" "-c" "echo hi"]', true],
+    ]);
+    expect(image.config.config).toMatchObject({ Env: expect.arrayContaining(["A=x"]), WorkingDir: "/w", User: "user", Cmd: ["/bin/sh", "-c", "echo hi"], ExposedPorts: { "80/tcp": {} } });
+    expect(image.config.config!.Env!.some((e) => e.startsWith("V="))).toBe(false);
+    expect(image.manifest.layers).toHaveLength(4);
+  });
+
+  it("RUN cannot see host files outside its rootfs, nor leave processes behind", async () => {
+    const secretDir = mkdtempSync(join(tmpdir(), "layerlab-host-"));
+    writeFileSync(join(secretDir, "host-secret"), "nope");
+    const dir = workspace({ Dockerfile: `FROM busybox:1.36\nRUN test ! -e ${secretDir}/host-secret && echo isolated > /r && (sleep 300 &) && true\n` });
+    const { events } = await run(dir, { noCache: true });
+    expect(events.some((e) => e.type === "build.finished")).toBe(true);
+    const { execFileSync } = await import("node:child_process");
+    expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toMatch(/^sleep 300$/m);
+  });
+});
