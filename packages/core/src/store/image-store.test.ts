@@ -90,6 +90,24 @@ describe("the image store", () => {
     expect(usage.shared).toBe(usage.images.size);
   });
 
+  it("GC never removes blobs a running operation holds (a lease) or a tag references", async () => {
+    const store = await fresh();
+    await importRootfs(store, [rootfs], { tags: [tag("kept:1")] });
+    const orphan = await store.blobs.putBytes("not referenced by any image");
+    const held = await store.blobs.putBytes("held by a running operation");
+    const lease = await store.lease([held.digest]);
+    const old = new Date(Date.now() - 3_600_000);
+    const { utimes } = await import("node:fs/promises");
+    for (const d of [orphan.digest, held.digest]) await utimes(store.blobs.path(d), old, old);
+    await store.collectGarbage();
+    expect(await store.blobs.has(orphan.digest)).toBe(false);
+    expect(await store.blobs.has(held.digest)).toBe(true);
+    expect((await store.resolve("kept:1")).id).toMatch(/^sha256:/);
+    await lease.release();
+    await store.collectGarbage();
+    expect(await store.blobs.has(held.digest)).toBe(false);
+  });
+
   it("two processes tagging at once lose no tag", async () => {
     const root = mkdtempSync(join(tmpdir(), "layerlab-store-"));
     const store = await ImageStore.open(root);
