@@ -6,12 +6,15 @@ import { workspaceRoutes } from "./routes/workspace-routes.js";
 import type { Workspace } from "./workspace/workspace.js";
 import type { ImageStore } from "@layerlab/core/node";
 import { imageRoutes } from "./routes/image-routes.js";
+import { buildRoutes } from "./routes/build-routes.js";
+import type { BuildHub } from "./builds/build-hub.js";
 
 export interface AppOptions {
   token: string;
   hosts: Set<string>;
   workspace: Workspace;
   store: ImageStore;
+  hub: BuildHub;
   /** Directory of the built web app; the API works without it. */
   webDist: string | null;
 }
@@ -28,6 +31,7 @@ export function createApp(options: AppOptions): Express {
   });
   app.use("/api/workspace", workspaceRoutes(options.workspace));
   app.use("/api/images", imageRoutes(options.store));
+  app.use("/api/builds", buildRoutes(options.hub));
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: { code: "not-found", message: "no such API route" } });
   });

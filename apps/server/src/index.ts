@@ -8,6 +8,8 @@ import { createApp } from "./app.js";
 import { newToken } from "./security/access-token.js";
 import { allowedHosts } from "./security/host-allowlist.js";
 import { Workspace } from "./workspace/workspace.js";
+import { BuildHub } from "./builds/build-hub.js";
+import { attachBuildSocket } from "./ws/build-socket.js";
 
 export interface ServeOptions {
   /** Where warnings go (the CLI prints them on stderr). */
@@ -22,6 +24,7 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
+  hub: BuildHub;
   token: string;
   workspace: Workspace;
   server: Server;
@@ -76,14 +79,24 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  const app = createApp({ token, hosts: allowedHosts(host, port), workspace, store, webDist: options.webDist === undefined ? WEB_DIST : options.webDist });
+  const hub = await BuildHub.open(store, workspace.root);
+  const hosts = allowedHosts(host, port);
+  const wss = attachBuildSocket(server, hub, { token, hosts });
+  const app = createApp({ token, hosts, workspace, store, hub, webDist: options.webDist === undefined ? WEB_DIST : options.webDist });
   server.on("request", app);
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
+    hub,
     token,
     workspace,
     server,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { BuildEvent } from "@layerlab/core";
+import { busyboxRootfsTar, ImageStore, importRootfs, parseTagName } from "@layerlab/core/node";
+import { startServer, type RunningServer } from "./index.js";
+
+let server: RunningServer;
+let wsUrl: string;
+let base: string;
+const auth = { Authorization: "Bearer tok" };
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "layerlab-ws-"));
+  process.env.LAYERLAB_HOME = join(dir, "home");
+  const store = await ImageStore.open(process.env.LAYERLAB_HOME);
+  await importRootfs(store, [await busyboxRootfsTar()], { tags: [parseTagName("busybox:1.36")!] });
+  const ws = join(dir, "ws");
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(ws);
+  writeFileSync(join(ws, "Dockerfile"), "FROM busybox:1.36\nCOPY a.txt /a.txt\nRUN for i in 1 2 3; do echo line $i; done\n");
+  writeFileSync(join(ws, "a.txt"), "a");
+  server = await startServer({ workspaceDir: ws, port: 0, token: "tok", webDist: null });
+  base = server.url.replace(/\/\?token=.*$/, "");
+  wsUrl = base.replace("http", "ws") + "/api/ws";
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+function connect(headers: Record<string, string> = auth): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl, { headers });
+    ws.once("open", () => resolve(ws));
+    ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once("error", reject);
+  });
+}
+
+function collectUntilEnd(ws: WebSocket): Promise<BuildEvent[]> {
+  return new Promise((resolve) => {
+    const events: BuildEvent[] = [];
+    ws.on("message", (data) => {
+      const m = JSON.parse(data.toString());
+      if (m.type !== "event") return;
+      events.push(m.event);
+      if (m.event.type === "build.finished" || m.event.type === "build.failed") resolve(events);
+    });
+  });
+}
+
+describe("the build WebSocket", () => {
+  it("refuses a missing token (401) and a foreign Origin (403) at the handshake", async () => {
+    await expect(connect({})).rejects.toThrow("HTTP 401");
+    await expect(connect({ ...auth, Origin: "http://evil.example" })).rejects.toThrow("HTTP 403");
+  });
+
+  it("many viewers of one build all get the same events in the same order", async () => {
+    const viewers = await Promise.all(Array.from({ length: 12 }, () => connect()));
+    for (const v of viewers) v.send(JSON.stringify({ type: "subscribe", buildId: "latest" }));
+    const streams = viewers.map(collectUntilEnd);
+    await new Promise((r) => setTimeout(r, 100));
+    viewers[0]!.send(JSON.stringify({ type: "build.start", dockerfile: "Dockerfile", noCache: true }));
+    const all = await Promise.all(streams);
+    const reference = all[0]!.map((e) => `${e.seq}:${e.type}`);
+    expect(reference[0]).toBe("0:build.started");
+    expect(reference.at(-1)).toMatch(/build\.finished$/);
+    for (const s of all) expect(s.map((e) => `${e.seq}:${e.type}`)).toEqual(reference);
+    const logs = all[0]!.filter((e) => e.type === "step.log").map((e) => (e.type === "step.log" ? e.text : "")).join("");
+    expect(logs).toContain("line 3");
+    for (const v of viewers) v.close();
+  });
+
+  it("a viewer that reconnects resumes from its last seq without gaps or duplicates; late joiners get everything", async () => {
+    const { builds } = (await (await fetch(`${base}/api/builds`, { headers: auth })).json()) as { builds: { id: string; status: string }[] };
+    const id = builds[0]!.id;
+    expect(builds[0]!.status).toBe("succeeded");
+    const late = await connect();
+    late.send(JSON.stringify({ type: "subscribe", buildId: id }));
+    const full = await collectUntilEnd(late);
+    late.close();
+    const resumed = await connect();
+    resumed.send(JSON.stringify({ type: "subscribe", buildId: id, fromSeq: 5 }));
+    const rest = await collectUntilEnd(resumed);
+    resumed.close();
+    expect(rest.map((e) => e.seq)).toEqual(full.filter((e) => e.seq >= 5).map((e) => e.seq));
+    const log = (await (await fetch(`${base}/api/builds/${id}/events`, { headers: auth })).json()) as { events: BuildEvent[] };
+    expect(log.events.map((e) => e.seq)).toEqual(full.map((e) => e.seq));
+  });
+
+  it("closes on malformed or oversized messages with a clear code", async () => {
+    const a = await connect();
+    const closedA = new Promise<number>((r) => a.once("close", (code) => r(code)));
+    a.send("not json");
+    expect(await closedA).toBe(4400);
+    const b = await connect();
+    const closedB = new Promise<number>((r) => b.once("close", (code) => r(code)));
+    b.send(JSON.stringify({ type: "build.start", dockerfile: "x".repeat(70_000) }));
+    expect(await closedB).toBe(1009);
+    const c = await connect();
+    const closedC = new Promise<[number, string]>((r) => c.once("close", (code, reason) => r([code, reason.toString()])));
+    c.send(JSON.stringify({ type: "build.launch" }));
+    expect(await closedC).toEqual([4400, "invalid message: type"]);
+  });
+});

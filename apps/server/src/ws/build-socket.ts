@@ -1,0 +1,126 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { BuildHub } from "../builds/build-hub.js";
+import { hasToken } from "../security/access-token.js";
+import { ClientMessageSchema, CLOSE, MAX_MESSAGE_BYTES } from "./client-messages.js";
+
+/** Above this many unsent bytes a viewer is behind: it is closed and resumes from its last seq. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * The build WebSocket at /api/ws. The handshake checks Host (DNS rebinding), Origin (cross-site
+ * WebSocket hijacking) and the token before upgrading. Each viewer can start and cancel builds
+ * and subscribe to one build (or to whatever build is latest); viewer counts are broadcast.
+ */
+export function attachBuildSocket(server: Server, hub: BuildHub, options: { token: string; hosts: Set<string> }): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const viewers = new Map<string, Set<WebSocket>>();
+
+  const broadcastViewers = (buildId: string) => {
+    const set = viewers.get(buildId);
+    const message = JSON.stringify({ type: "viewers", buildId, count: set?.size ?? 0 });
+    for (const ws of set ?? []) ws.send(message);
+  };
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== "/api/ws") return reject(404, "Not Found");
+    const host = (req.headers.host ?? "").toLowerCase();
+    if (!options.hosts.has(host)) return reject(403, "Forbidden Host");
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${host}`) return reject(403, "Forbidden Origin");
+    if (!hasToken(options.token, req.headers.cookie, req.headers.authorization)) return reject(401, "Unauthorized");
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws));
+  });
+
+  wss.on("connection", (ws: WebSocket) => {
+    let unsubscribe: (() => void) | null = null;
+    let subscribedTo: string | null = null;
+    let followLatest: (() => void) | null = null;
+    let alive = true;
+    const send = (value: unknown) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_BUFFERED) {
+        ws.close(CLOSE.tooSlow, "too slow: resubscribe with fromSeq");
+        return;
+      }
+      ws.send(JSON.stringify(value));
+    };
+    const leave = () => {
+      unsubscribe?.();
+      unsubscribe = null;
+      if (subscribedTo !== null) {
+        viewers.get(subscribedTo)?.delete(ws);
+        broadcastViewers(subscribedTo);
+      }
+      subscribedTo = null;
+    };
+    const watch = async (buildId: string, fromSeq: number) => {
+      leave();
+      subscribedTo = buildId;
+      const set = viewers.get(buildId) ?? new Set<WebSocket>();
+      set.add(ws);
+      viewers.set(buildId, set);
+      const off = await hub.subscribe(buildId, fromSeq, (event) => send({ type: "event", event }));
+      if (off === null) {
+        send({ type: "error", code: "not-found", message: `no build ${buildId}` });
+        leave();
+        return;
+      }
+      unsubscribe = off;
+      broadcastViewers(buildId);
+    };
+    const heartbeat = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, HEARTBEAT_MS);
+    ws.on("pong", () => (alive = true));
+    // ws closes the socket itself (1009 for an oversized message); nothing else to do here.
+    ws.on("error", () => undefined);
+    ws.on("message", async (data, isBinary) => {
+      let parsed;
+      try {
+        if (isBinary) throw new Error("binary");
+        parsed = ClientMessageSchema.safeParse(JSON.parse(data.toString()));
+      } catch {
+        ws.close(CLOSE.malformed, "malformed message: send JSON");
+        return;
+      }
+      if (!parsed.success) {
+        ws.close(CLOSE.malformed, `invalid message: ${parsed.error.issues[0]?.path.join(".") || "type"}`.slice(0, 120));
+        return;
+      }
+      const m = parsed.data;
+      if (m.type === "build.start") {
+        const { type: _t, ...settings } = m;
+        const buildId = await hub.start(settings);
+        send({ type: "build.queued", buildId });
+      } else if (m.type === "build.cancel") {
+        send({ type: "build.cancelled", buildId: m.buildId, ok: hub.cancel(m.buildId) });
+      } else if (m.type === "subscribe") {
+        followLatest?.();
+        followLatest = null;
+        if (m.buildId === "latest") {
+          const current = hub.latestId();
+          if (current) await watch(current, m.fromSeq);
+          followLatest = hub.onLatest((id) => void watch(id, 0));
+        } else await watch(m.buildId, m.fromSeq);
+      } else {
+        followLatest?.();
+        leave();
+      }
+    });
+    ws.on("close", () => {
+      clearInterval(heartbeat);
+      followLatest?.();
+      leave();
+    });
+  });
+  return wss;
+}
