@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer, type RunningServer } from "@layerlab/server";
+import { busyboxRootfsTar, ImageStore, importRootfs, parseTagName } from "@layerlab/core/node";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
@@ -21,11 +22,15 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A server over a fresh copy of the sample workspace, with its own store. */
-export async function startTestServer(): Promise<RunningServer & { workspaceDir: string }> {
+export async function startTestServer(options: { seedBase?: boolean } = {}): Promise<RunningServer & { workspaceDir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "layerlab-e2e-"));
   const workspaceDir = join(dir, "workspace");
   cpSync(SAMPLE, workspaceDir, { recursive: true });
   process.env.LAYERLAB_HOME = join(dir, "home");
+  if (options.seedBase) {
+    const store = await ImageStore.open(process.env.LAYERLAB_HOME);
+    await importRootfs(store, [await busyboxRootfsTar()], { tags: [parseTagName("busybox:1.36")!], changes: ['CMD ["sh"]'] });
+  }
   const server = await startServer({ workspaceDir, port: 0, webDist: WEB_DIST });
   return { ...server, workspaceDir };
 }

@@ -1,6 +1,8 @@
 import { analyzeDockerfile } from "@layerlab/core";
 import { useEffect, useMemo, useState } from "react";
-import { DockerfileEditor, type JumpTarget } from "./editor/DockerfileEditor.js";
+import { DockerfileEditor, type JumpTarget, type LineNote } from "./editor/DockerfileEditor.js";
+import { BuildTimeline } from "./panels/BuildTimeline.js";
+import { useBuild } from "./state/build-store.js";
 import { FileTree } from "./files/FileTree.js";
 import { StageGraph } from "./graph/StageGraph.js";
 import { DiagnosticsPanel } from "./panels/DiagnosticsPanel.js";
@@ -12,8 +14,13 @@ export function App() {
   const [target, setTarget] = useState<number | null>(null);
   const [jump, setJump] = useState<JumpTarget | null>(null);
 
+  const buildState = useBuild();
+  const [buildArgs, setBuildArgs] = useState("");
+  const [builtFile, setBuiltFile] = useState<string | null>(null);
+
   useEffect(() => {
     void loadFiles();
+    useBuild.getState().connect();
   }, [loadFiles]);
 
   const dockerfile = isDockerfile(openPath);
@@ -21,6 +28,30 @@ export function App() {
   const analysis = useMemo(() => (dockerfile ? analyzeDockerfile(text) : null), [dockerfile, text]);
   const effectiveTarget = analysis === null ? null : target !== null && target < analysis.graph.stages.length ? target : analysis.graph.defaultTarget;
   const goTo = (line: number, column = 1) => setJump({ line, column, seq: Date.now() });
+  const startBuild = async () => {
+    if (openPath === null || !dockerfile) return;
+    if (text !== saved) await save();
+    const args = Object.fromEntries(
+      buildArgs
+        .split(/[,\n]/)
+        .map((p) => p.trim())
+        .filter((p) => p.includes("="))
+        .map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]),
+    );
+    const targetName = analysis && effectiveTarget !== null ? analysis.graph.stages[effectiveTarget]!.label : undefined;
+    setBuiltFile(openPath);
+    buildState.start({ dockerfile: openPath, ...(targetName && effectiveTarget !== analysis?.graph.defaultTarget ? { target: targetName } : {}), buildArgs: args });
+  };
+  const notes: LineNote[] =
+    builtFile === openPath
+      ? [...buildState.steps.values()].map((s) => {
+          const size = s.layer ? ` · ${(s.layer.size / 1000).toFixed(1)}kB` : "";
+          const time = s.durationMs !== null ? ` · ${(s.durationMs / 1000).toFixed(1)}s` : "";
+          const kind: LineNote["kind"] = s.status === "failed" ? "failed" : s.status === "running" ? "running" : s.cache === "hit" ? "hit" : "miss";
+          const label = kind === "failed" ? "✗ failed" : kind === "running" ? "… running" : kind === "hit" ? "✓ cached" : s.cache === "miss" ? "● built" : "";
+          return { line: s.line, kind, text: `${label}${time}${size}`, hover: s.reason ? `**Cache miss**: ${s.reason}` : kind === "hit" ? "Cache hit" : s.instruction };
+        }).filter((n) => n.text !== "")
+      : [];
 
   return (
     <div className={`app theme-${theme}`}>
@@ -30,6 +61,15 @@ export function App() {
         <button onClick={() => void save()} disabled={text === saved} aria-label="Save file (Ctrl+S)">
           Save
         </button>
+        <input className="build-args" value={buildArgs} onChange={(e) => setBuildArgs(e.target.value)} placeholder="build args: NAME=value, …" aria-label="Build arguments" />
+        <button className="primary" onClick={() => void startBuild()} disabled={!dockerfile || buildState.status === "running" || buildState.status === "queued"} aria-label="Build (Ctrl+Enter)">
+          Build
+        </button>
+        {(buildState.status === "running" || buildState.status === "queued") && (
+          <button onClick={() => buildState.cancel()} aria-label="Cancel the build">
+            Cancel
+          </button>
+        )}
         <button onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
           {theme === "dark" ? "Light" : "Dark"} theme
         </button>
@@ -50,8 +90,10 @@ export function App() {
               diagnostics={analysis?.diagnostics ?? []}
               theme={theme}
               jump={jump}
+              notes={notes}
               onChange={edit}
               onSave={() => void save()}
+              onBuild={() => void startBuild()}
             />
           )}
         </section>
@@ -72,6 +114,8 @@ export function App() {
               <StageGraph graph={analysis.graph} target={effectiveTarget} onSelectTarget={setTarget} onJump={(l) => goTo(l)} />
               <h2>Problems ({analysis.diagnostics.length})</h2>
               <DiagnosticsPanel diagnostics={analysis.diagnostics} onJump={goTo} />
+              <h2>Build</h2>
+              <BuildTimeline onJump={(l) => goTo(l)} />
             </>
           ) : (
             <p className="empty">Open a Dockerfile to see its stages and problems.</p>

@@ -9,6 +9,14 @@ const SEVERITY = {
   info: monaco.MarkerSeverity.Info,
 } as const;
 
+/** What the last build said about a line: shown after the line, with the reason on hover. */
+export interface LineNote {
+  line: number;
+  text: string;
+  kind: "hit" | "miss" | "failed" | "running";
+  hover: string;
+}
+
 export interface JumpTarget {
   line: number;
   column: number;
@@ -22,20 +30,42 @@ interface Props {
   diagnostics: Diagnostic[];
   theme: "dark" | "light";
   jump: JumpTarget | null;
+  notes: LineNote[];
   onChange(text: string): void;
+  onBuild(): void;
   onSave(): void;
 }
 
 /** Monaco with core's diagnostics as markers; the text is owned by the workspace store. */
-export function DockerfileEditor({ path, text, language, diagnostics, theme, jump, onChange, onSave }: Props) {
+export function DockerfileEditor({ path, text, language, diagnostics, theme, jump, notes, onChange, onSave, onBuild }: Props) {
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const saveRef = useRef(onSave);
   saveRef.current = onSave;
+  const buildRef = useRef(onBuild);
+  buildRef.current = onBuild;
+  const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor as unknown as monaco.editor.IStandaloneCodeEditor;
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => saveRef.current());
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => buildRef.current());
+    decorations.current = editorRef.current.createDecorationsCollection([]);
   };
+
+  // Build results are decorations only: the text model is never touched by build events.
+  useEffect(() => {
+    decorations.current?.set(
+      notes.map((n) => ({
+        range: new monaco.Range(n.line, 1, n.line, 1),
+        options: {
+          isWholeLine: true,
+          after: { content: `   ${n.text}`, inlineClassName: `line-note line-note-${n.kind}` },
+          hoverMessage: { value: n.hover },
+          className: n.kind === "failed" ? "line-failed" : undefined,
+        },
+      })),
+    );
+  }, [notes]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();

@@ -1,0 +1,69 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, screenshot, startTestServer } from "./harness.js";
+
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+
+beforeAll(async () => {
+  server = await startTestServer({ seedBase: true });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(server.url);
+  await page.waitForSelector(".monaco-editor .view-lines");
+  await expect.poll(() => page.locator('[aria-label="Stage graph"] g[role="button"]').count()).toBe(3);
+  return page;
+}
+
+async function buildAndWait(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Build (Ctrl+Enter)" }).click();
+  await expect.poll(() => page.locator(".build-status").textContent(), { timeout: 60_000 }).toMatch(/succeeded|failed/);
+  expect(await page.locator(".build-status").textContent()).toBe("succeeded");
+}
+
+/** [line, badge] of every step that has a cache key (FROM and metadata steps show "—"). */
+const badges = async (page: Page) =>
+  (await page.locator(".step").evaluateAll((els) => els.map((e) => [e.querySelector(".step-line")?.textContent ?? "", e.querySelector(".step-badge")?.textContent ?? ""]))).filter(([, b]) => b !== "—");
+
+describe("building from the browser", () => {
+  it("a first build misses every step, a rebuild hits every step, and two viewers both see every step", async () => {
+    const page = await open();
+    const watcher = await (await browser.newContext()).newPage({ viewport: { width: 1280, height: 720 } });
+    await watcher.goto(server.url);
+    await watcher.waitForSelector(".monaco-editor .view-lines");
+    await buildAndWait(page);
+    const first = await badges(page);
+    expect(first.length).toBe(9);
+    expect(first.every(([, b]) => b === "MISS")).toBe(true);
+    await expect.poll(async () => (await badges(watcher)).length).toBe(first.length);
+    await screenshot(page, "build-first");
+    await buildAndWait(page);
+    expect((await badges(page)).every(([, b]) => b === "CACHED")).toBe(true);
+    await screenshot(watcher, "build-watcher");
+    await watcher.close();
+    await page.close();
+  });
+
+  it("editing a source file re-runs exactly the affected steps, and the reason names the file", async () => {
+    const file = join(server.workspaceDir, "src/10-body.sh");
+    writeFileSync(file, readFileSync(file, "utf8") + 'echo "edited"\n');
+    const page = await open();
+    await buildAndWait(page);
+    const result = Object.fromEntries(await badges(page));
+    // deps is untouched; build re-copies src and re-runs; the final stage's COPYs follow (parent chain).
+    expect(result).toEqual({ "7": "CACHED", "8": "CACHED", "9": "CACHED", "13": "CACHED", "14": "CACHED", "15": "MISS", "16": "MISS", "20": "MISS", "21": "MISS" });
+    await expect.poll(() => page.locator(".step-reason").first().textContent()).toMatch(/src\/10-body\.sh changed/);
+    await screenshot(page, "build-edit");
+    await page.close();
+  });
+});
