@@ -63,6 +63,9 @@ describe("building from the browser", () => {
     // deps is untouched; build re-copies src and re-runs; the final stage's COPYs follow (parent chain).
     expect(result).toEqual({ "7": "CACHED", "8": "CACHED", "9": "CACHED", "13": "CACHED", "14": "CACHED", "15": "MISS", "16": "MISS", "20": "MISS", "21": "MISS" });
     await expect.poll(() => page.locator(".step-reason").first().textContent()).toMatch(/src\/10-body\.sh changed/);
+    const notes = (await page.evaluate(() => (window as unknown as { layerlabLineNotes: () => { line: number; text: string }[] }).layerlabLineNotes())) as { line: number; text: string }[];
+    expect(notes.find((n) => n.line === 15)?.text).toMatch(/^● built/);
+    expect(notes.find((n) => n.line === 8)?.text).toMatch(/^✓ cached/);
     await screenshot(page, "build-edit");
     await page.close();
   });

@@ -44,7 +44,7 @@ export function App() {
   };
   const notes: LineNote[] =
     builtFile === openPath
-      ? [...buildState.steps.values()].map((s) => {
+      ? [...buildState.steps.values()].filter((s) => s.cache === "hit" || s.cache === "miss" || s.status !== "done").map((s) => {
           const size = s.layer ? ` · ${(s.layer.size / 1000).toFixed(1)}kB` : "";
           const time = s.durationMs !== null ? ` · ${(s.durationMs / 1000).toFixed(1)}s` : "";
           const kind: LineNote["kind"] = s.status === "failed" ? "failed" : s.status === "running" ? "running" : s.cache === "hit" ? "hit" : "miss";

@@ -54,18 +54,19 @@ export function DockerfileEditor({ path, text, language, diagnostics, theme, jum
 
   // Build results are decorations only: the text model is never touched by build events.
   useEffect(() => {
-    decorations.current?.set(
-      notes.map((n) => ({
-        range: new monaco.Range(n.line, 1, n.line, 1),
+    const model = editorRef.current?.getModel();
+    if (!model || !decorations.current) return;
+    decorations.current.set(
+      notes.filter((n) => n.line <= model.getLineCount()).map((n) => ({
+        range: new monaco.Range(n.line, model.getLineMaxColumn(n.line), n.line, model.getLineMaxColumn(n.line)),
         options: {
-          isWholeLine: true,
           after: { content: `   ${n.text}`, inlineClassName: `line-note line-note-${n.kind}` },
+          showIfCollapsed: true,
           hoverMessage: { value: n.hover },
-          className: n.kind === "failed" ? "line-failed" : undefined,
         },
       })),
     );
-  }, [notes]);
+  }, [notes, text]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();

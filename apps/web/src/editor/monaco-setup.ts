@@ -15,3 +15,11 @@ export { monaco };
   monaco.editor
     .getModelMarkers({ owner: "layerlab" })
     .map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message, severity: m.severity }));
+
+/** Build notes drawn after editor lines, for end-to-end tests. */
+(window as unknown as { layerlabLineNotes: () => unknown }).layerlabLineNotes = () =>
+  monaco.editor
+    .getEditors()
+    .flatMap((e) => e.getModel()?.getAllDecorations() ?? [])
+    .filter((d) => d.options.after?.content)
+    .map((d) => ({ line: d.range.startLineNumber, text: d.options.after!.content.trim() }));
