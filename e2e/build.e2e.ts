@@ -38,7 +38,7 @@ const badges = async (page: Page) =>
 describe("building from the browser", () => {
   it("a first build misses every step, a rebuild hits every step, and two viewers both see every step", async () => {
     const page = await open();
-    const watcher = await (await browser.newContext()).newPage({ viewport: { width: 1280, height: 720 } });
+    const watcher = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
     await watcher.goto(server.url);
     await watcher.waitForSelector(".monaco-editor .view-lines");
     await buildAndWait(page);
