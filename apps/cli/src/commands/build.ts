@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { analyzeDockerfile, type BuildEvent } from "@layerlab/core";
-import { build, BuildError, dockerConfigCredentials, layerlabHome, pullImage, readRegistrySettings } from "@layerlab/core/node";
+import { build, BuildError, dockerConfigCredentials, gitContext, isGitContext, layerlabHome, pullImage, readRegistrySettings, tarContext } from "@layerlab/core/node";
 import { oneOf, option, parseArgs, UsageError } from "../args.js";
 import { formatDiagnostics } from "../diagnostics-format.js";
 import { humanSize } from "../human.js";
@@ -30,14 +30,33 @@ export async function buildCommand(argv: string[], out: (s: string) => void, err
   if (contextArg === undefined || args.positionals.length > 1) throw new UsageError("build needs exactly one CONTEXT directory");
   const progress = oneOf(option(args, "progress"), ["tty", "plain", "json", "auto"] as const, "auto", "--progress");
   const mode = progress === "auto" ? (process.stdout.isTTY ? "tty" : "plain") : progress;
-  const contextDir = resolve(contextArg);
   const file = option(args, "file");
-  const dockerfilePath = file === undefined ? "Dockerfile" : file === "-" ? "Dockerfile" : file;
+  if (file === "-" && contextArg === "-") throw new UsageError("the Dockerfile and the context cannot both come from stdin");
+  const store = await openStore();
+  // A context tar on stdin or a git repository URL is prepared into a temp directory first.
+  const prepared = contextArg === "-" ? await tarContext(process.stdin, store.tmpDir) : isGitContext(contextArg) ? await gitContext(contextArg, store.tmpDir) : null;
+  try {
+    return await buildIn(prepared?.dir ?? resolve(contextArg), file, args, mode, store, out, err);
+  } finally {
+    await prepared?.cleanup();
+  }
+}
+
+async function buildIn(
+  contextDir: string,
+  file: string | undefined,
+  args: ReturnType<typeof parseArgs>,
+  mode: "tty" | "plain" | "json",
+  store: Awaited<ReturnType<typeof openStore>>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const dockerfilePath = file === undefined || file === "-" ? "Dockerfile" : file;
   let text: string;
   try {
     text = readFileSync(file === "-" ? 0 : file === undefined ? join(contextDir, "Dockerfile") : resolve(file), "utf8");
   } catch {
-    throw new UsageError(`cannot read the Dockerfile ${file ?? join(contextArg, "Dockerfile")}: pass it with -f PATH`);
+    throw new UsageError(`cannot read the Dockerfile ${file ?? "Dockerfile in the context"}: pass it with -f PATH`);
   }
   const buildArgs: Record<string, string> = {};
   for (const a of args.options.get("build-arg") ?? []) {
@@ -56,7 +75,6 @@ export async function buildCommand(argv: string[], out: (s: string) => void, err
     err(formatDiagnostics(dockerfilePath, errors));
     return 2;
   }
-  const store = await openStore();
   const colors = mode === "tty";
   const steps = new Map<string, string>();
   const onEvent = (e: BuildEvent) => {

@@ -133,15 +133,36 @@ export async function rmiCommand(argv: string[], out: Out, err: Out): Promise<nu
   return status;
 }
 
-export const pruneUsage = `Usage: layerlab prune [-a] [-f]
+export const pruneUsage = `Usage: layerlab prune [-a] [-f] [--filter until=DURATION] [--keep-storage SIZE]
 
-Remove dangling images (with -a, every image), then blobs nothing references.`;
+Remove dangling images (with -a, every image), build cache records (older than --filter
+until=24h, or the oldest beyond --keep-storage 1GB; all of them with -a), then blobs nothing
+references.`;
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?$/i;
 
 export async function pruneCommand(argv: string[], out: Out): Promise<number> {
-  const args = parseArgs(argv, { all: "bool", force: "bool" }, { a: "all", f: "force" });
+  const args = parseArgs(argv, { all: "bool", force: "bool", filter: "value", "keep-storage": "value" }, { a: "all", f: "force" });
+  let until: number | undefined;
+  for (const f of args.options.get("filter") ?? []) {
+    const m = /^until=(.+)$/.exec(f);
+    const d = m ? DURATION.exec(m[1]!) : null;
+    if (!d) throw new UsageError(`invalid filter "${f}": supported is until=DURATION (e.g. 24h, 30m, 7d)`);
+    until = Date.now() - Number(d[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[d[2] as "s"];
+  }
+  const keepText = option(args, "keep-storage");
+  let keepBytes: number | undefined;
+  if (keepText !== undefined) {
+    const m = SIZE.exec(keepText);
+    if (!m) throw new UsageError(`invalid --keep-storage "${keepText}": use a size such as 500MB or 2GB`);
+    keepBytes = Number(m[1]) * { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 }[(m[2] ?? "b").toLowerCase() as "b"];
+  }
   const store = await openStore();
+  const cache = await store.buildCache.prune(args.options.has("all") && until === undefined && keepBytes === undefined ? { keepBytes: 0 } : { ...(until !== undefined ? { until } : {}), ...(keepBytes !== undefined ? { keepBytes } : {}) });
   const { deleted, reclaimed } = await store.prune({ all: args.options.has("all") });
   if (deleted.length > 0) out(["Deleted Images:", ...deleted.map((d) => `deleted: ${d}`), ""].join("\n"));
+  if (cache.removed > 0) out(`Deleted build cache records: ${cache.removed}`);
   out(`Total reclaimed space: ${humanSize(reclaimed)}`);
   return 0;
 }

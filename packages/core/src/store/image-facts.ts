@@ -122,11 +122,17 @@ export async function diskUsage(store: ImageStore, active: (id: Digest) => Promi
     if (![...u.images].some((id) => activeIds.has(id))) reclaimable += s;
     return { diffId, size: s, compressedSize: u.record?.compressedSize ?? 0, images: u.images.size };
   });
+  // Build cache: layers its records hold that no image uses (those are counted with the images).
+  const imageLayers = new Set(images.flatMap((i) => i.manifest.layers.map((l) => l.digest)));
+  const records = await store.buildCache.records();
+  const cacheOnly = new Map<string, number>();
+  for (const r of records) if (r.layer && !imageLayers.has(r.layer.digest)) cacheOnly.set(r.layer.digest, r.layer.size);
+  const cacheSize = [...cacheOnly.values()].reduce((a, b) => a + b, 0);
   return {
     images: { total: images.length, active: activeIds.size, size, reclaimable },
     layers,
     shared,
     unique: size - shared,
-    buildCache: { total: 0, size: 0, reclaimable: 0 },
+    buildCache: { total: records.length, size: cacheSize, reclaimable: cacheSize },
   };
 }
