@@ -180,6 +180,32 @@ describe("cache decisions (BuildKit's rules, research §1–§4)", () => {
   });
 });
 
+describe("ADD", () => {
+  it("unpacks a local tar archive into the destination; the key is the archive's checksum", async () => {
+    const { tarBuffer } = await import("../testing/tar-fixtures.js");
+    const { gzipSync } = await import("node:zlib");
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nADD bundle.tar.gz /opt/\nRUN cat /opt/pkg/version\n" });
+    writeFileSync(join(dir, "bundle.tar.gz"), gzipSync(await tarBuffer([{ name: "pkg/", type: "directory" }, { name: "pkg/version", body: "1.2.3" }])));
+    const first = await run(dir);
+    const log = first.events.filter((e) => e.type === "step.log").map((e) => (e.type === "step.log" ? e.text : "")).join("");
+    expect(log).toContain("1.2.3");
+    utimesSync(join(dir, "bundle.tar.gz"), new Date(1e12), new Date(1e12));
+    expect(cacheOf((await run(dir)).steps)).toEqual({ 2: "hit", 3: "hit" });
+  });
+
+  it("refuses URLs that resolve to loopback, private or link-local addresses", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nADD http://127.0.0.1:9/secret /s\nADD http://169.254.169.254/latest/meta-data /m\n" });
+    const e = (await run(dir).catch((x: unknown) => x)) as BuildError;
+    expect(e.message).toBe("refusing to fetch http://127.0.0.1:9/secret: 127.0.0.1 resolves to 127.0.0.1, a loopback address");
+    expect(e.range?.line).toBe(2);
+  });
+
+  it("COPY refuses URLs", async () => {
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nCOPY https://example.com/x /x\n" });
+    expect(((await run(dir).catch((x: unknown) => x)) as BuildError).message).toBe("source can't be a URL for COPY: use ADD https://example.com/x");
+  });
+});
+
 describe("images the builder makes", () => {
   it("have BuildKit's history and config, and empty layers marked", async () => {
     const dir = workspace({ Dockerfile: "FROM busybox:1.36\nARG V=1\nENV A=x\nWORKDIR /w\nCOPY f .\nRUN echo $V > v\nUSER user\nEXPOSE 80\nCMD echo hi\n", f: "f" });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { KeyInputs } from "../cache/cache-key.js";
 import { headerDigestInput } from "../context/context-scan.js";
@@ -8,6 +9,10 @@ import type { CopyInstruction, Word } from "../dockerfile/ast.js";
 import { heredocText } from "../dockerfile/heredoc.js";
 import { lex } from "../expand/lexer.js";
 import { mountOverlay } from "../exec/overlay-mount.js";
+import { secureJoin } from "../fs/secure-join.js";
+import { applyLayerEntries } from "../layer/apply-layer.js";
+import { readUntrustedTar } from "../layer/untrusted-tar.js";
+import { fetchPublic } from "../net/fetch-public.js";
 import type { StoredImage } from "../store/image-store.js";
 import { BuildError } from "./build-error.js";
 import { copyIntoRootfs, type CopyPlanItem } from "./copy-files.js";
@@ -87,7 +92,31 @@ export async function copyStep(
         continue;
       }
       const pattern = word(w);
-      if (REMOTE.test(pattern)) throw new BuildError("step-failed", `${ins.kind} of a URL (${pattern}) is not supported yet: download it in a RUN step`, w.range, [], step);
+      if (REMOTE.test(pattern)) {
+        if (ins.kind === "COPY") throw new BuildError("step-failed", `source can't be a URL for COPY: use ADD ${pattern}`, w.range, [], step);
+        if (!/^https?:\/\//i.test(pattern)) throw new BuildError("step-failed", `ADD of git sources (${pattern}) is not supported yet: use a git build context`, w.range, [], step);
+        const dir = await mkdtemp(join(b.store.tmpDir, "add-url-"));
+        cleanups.push(() => rm(dir, { recursive: true, force: true }));
+        const name = posix.basename(new URL(pattern).pathname) || "index.html";
+        const abs = join(dir, name);
+        const handle = await open(abs, "w", 0o600);
+        let fetched;
+        try {
+          fetched = await fetchPublic(pattern, 4 * 1024 ** 3, async (chunk) => void (await handle.write(chunk)));
+        } catch (e) {
+          throw new BuildError("step-failed", (e as Error).message, w.range, [], step);
+        } finally {
+          await handle.close();
+        }
+        const checksum = flag("checksum");
+        if (checksum !== null && checksum !== fetched.digest) {
+          throw new BuildError("step-failed", `checksum mismatch for ${pattern}: expected ${checksum}, got ${fetched.digest}`, w.range, [], step);
+        }
+        const digest = createHash("sha256").update(headerDigestInput({ type: "file", mode: 0o600, size: fetched.size })).update(fetched.digest).digest("hex");
+        items.push({ source: name, entries: [{ path: name, type: "file", mode: 0o600, uid: 0, gid: 0, mtime: 0, size: fetched.size, abs, digest }] });
+        names.push(name);
+        continue;
+      }
       const matches = await expandSource(tree, pattern);
       if (matches.length === 0) throw new BuildError("step-failed", `failed to compute cache key: "${pattern}": no source files were specified`, w.range, [], step);
       for (const path of matches) {
@@ -116,7 +145,10 @@ export async function copyStep(
           });
           owner = { uid: resolved.uid, gid: g === undefined && /^\d+$/.test(u!) ? Number(u) : resolved.gid };
         }
-        await copyIntoRootfs(merged, items, { dest, owner, mode: chmodText === null ? null : parseInt(chmodText, 8), parents });
+        // ADD unpacks a local tar archive (plain or gzip) into the destination instead of copying it.
+        const archives = ins.kind === "ADD" && fromContext ? await archiveItems(items) : new Set<CopyPlanItem>();
+        await copyIntoRootfs(merged, items.filter((i) => !archives.has(i)), { dest, owner, mode: chmodText === null ? null : parseInt(chmodText, 8), parents });
+        for (const item of archives) await unpackInto(merged, dest, item.entries[0]!.abs, b.store.tmpDir);
       }),
     );
     // --link keys without the parent; the chain continues from this step's own key.
@@ -124,6 +156,34 @@ export async function copyStep(
     return { key, outcome, createdBy };
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  }
+}
+
+async function archiveItems(items: CopyPlanItem[]): Promise<Set<CopyPlanItem>> {
+  const out = new Set<CopyPlanItem>();
+  for (const item of items) {
+    const e = item.entries[0];
+    if (item.entries.length !== 1 || e?.type !== "file" || e.size < 2) continue;
+    const head = Buffer.alloc(512);
+    const handle = await open(e.abs, "r");
+    const { bytesRead } = await handle.read(head, 0, 512, 0);
+    await handle.close();
+    const gzip = head[0] === 0x1f && head[1] === 0x8b;
+    const tar = bytesRead >= 262 && head.toString("latin1", 257, 262) === "ustar";
+    if (gzip || tar) out.add(item);
+  }
+  return out;
+}
+
+async function unpackInto(rootfs: string, dest: string, archive: string, tmpRoot: string): Promise<void> {
+  const spool = await mkdtemp(join(tmpRoot, "add-unpack-"));
+  try {
+    const read = await readUntrustedTar(createReadStream(archive), spool);
+    const target = await secureJoin(rootfs, dest);
+    await mkdir(target, { recursive: true, mode: 0o755 });
+    await applyLayerEntries(target, read.entries.filter((e) => e.type !== "whiteout" && e.type !== "opaque"), (e) => join(spool, e.contentDigest!.slice(7)), { chown: true });
+  } finally {
+    await rm(spool, { recursive: true, force: true });
   }
 }
 
