@@ -9,12 +9,22 @@ import type { BuildEvent } from "../protocol/build-events.js";
 import { ImageStore } from "../store/image-store.js";
 import { BuildError } from "./build-error.js";
 import { build } from "./engine.js";
+import { analyzeDockerfile } from "../lint/lint.js";
+import { saveImages } from "../archive/save-archive.js";
+import { docker } from "../testing/docker-cli.js";
+import { buildkitDecisions } from "../testing/docker-buildkit.js";
+import { collect } from "../testing/tar-fixtures.js";
 
 let store: ImageStore;
 
 beforeAll(async () => {
   store = await ImageStore.open(mkdtempSync(join(tmpdir(), "layerlab-build-")));
-  await importRootfs(store, [await busyboxRootfsTar()], { tags: [parseTagName("busybox:1.36")!], changes: ['CMD ["sh"]'] });
+  // A base unique to this run (a nonce file in its layer), so Docker's daemon-wide cache from
+  // earlier runs cannot answer for steps this run has not built yet.
+  const nonce = `${process.pid}-${Date.now()}`;
+  await importRootfs(store, [await busyboxRootfsTar({ "etc/layerlab-test-run": nonce })], { tags: [parseTagName("busybox:1.36")!], changes: ['CMD ["sh"]'] });
+  // The same base image for Docker's BuildKit, so both builders start from identical layers.
+  docker(["load"], await collect(await saveImages(store, ["busybox:1.36"])));
 });
 
 function workspace(files: Record<string, string>): string {
@@ -30,6 +40,39 @@ interface StepView {
   line: number;
   cache: string;
   reason: string | null;
+}
+
+/**
+ * BuildKit's decision for each of our steps, keyed by line: BuildKit numbers the steps of a
+ * stage that have a key ([name k/n], FROM is 1); ours are mapped to the same numbers.
+ */
+function buildkitByLine(dir: string, options: Parameters<typeof buildkitDecisions>[1]): Map<number, string> {
+  const decisions = buildkitDecisions(dir, options);
+  const analysis = analyzeDockerfile(readFileSync(join(dir, "Dockerfile"), "utf8"));
+  const multi = analysis.graph.stages.length > 1;
+  const out = new Map<number, string>();
+  for (const stage of analysis.resolution.split.stages) {
+    const keyed = stage.instructions.filter((i) => ["RUN", "COPY", "ADD", "WORKDIR"].includes(i.kind));
+    keyed.forEach((ins, k) => {
+      const label = multi ? (stage.name ?? `stage-${stage.index}`) : "";
+      const d = decisions.get(`${label}:${k + 2}`);
+      if (d) out.set(ins.range.line, d);
+    });
+  }
+  return out;
+}
+
+/** Runs the same build through Docker's BuildKit and checks it decided every step the same way, except `differ`. */
+async function runBoth(dir: string, options: { buildArgs?: Record<string, string>; noCache?: boolean; target?: string } = {}, differ: number[] = []) {
+  const ours = await run(dir, options);
+  const theirs = buildkitByLine(dir, options);
+  for (const s of ours.steps) {
+    const bk = theirs.get(s.line);
+    if (bk === undefined) continue;
+    if (differ.includes(s.line)) expect(bk, `line ${s.line}: BuildKit's documented stale hit`).not.toBe(s.cache);
+    else expect(bk, `line ${s.line}: BuildKit decided ${bk}, we decided ${s.cache}`).toBe(s.cache);
+  }
+  return ours;
 }
 
 async function run(dir: string, options: { buildArgs?: Record<string, string>; noCache?: boolean; target?: string } = {}): Promise<{ steps: StepView[]; events: BuildEvent[]; id: string }> {
@@ -58,13 +101,14 @@ COPY notes.md /notes.md
 RUN echo done
 `;
 
-describe("cache decisions (BuildKit's rules, research §1–§4)", () => {
+describe("cache decisions (BuildKit's rules, research §1–§4), checked against Docker's BuildKit in the same run", () => {
   it("first build misses every step; an unchanged rebuild hits every step and names the build it came from", async () => {
     const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "app/b.txt": "b\n", "notes.md": "n" });
     const first = await run(dir);
+    buildkitByLine(dir, {});
     expect(first.steps.map((s) => s.cache)).toEqual(["miss", "miss", "miss", "miss", "miss"]);
     expect(reasonAt(first.steps, 3)).toBe("no earlier build of this step");
-    const second = await run(dir);
+    const second = await runBoth(dir);
     expect(second.steps.map((s) => s.cache)).toEqual(["hit", "hit", "hit", "hit", "hit"]);
     const hit = second.events.find((e) => e.type === "step.cache" && e.cache === "hit");
     expect(hit && hit.type === "step.cache" && hit.fromBuild).toBe(first.events[0]!.buildId);
@@ -73,9 +117,9 @@ describe("cache decisions (BuildKit's rules, research §1–§4)", () => {
 
   it("editing a copied file misses that COPY, naming the file, and every later step in the stage", async () => {
     const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "app/b.txt": "b\n", "notes.md": "n" });
-    await run(dir);
+    await runBoth(dir);
     writeFileSync(join(dir, "app/b.txt"), "B\n");
-    const { steps } = await run(dir);
+    const { steps } = await runBoth(dir);
     expect(cacheOf(steps)).toEqual({ 2: "hit", 3: "miss", 4: "miss", 5: "miss", 6: "miss" });
     expect(reasonAt(steps, 3)).toMatch(/^app\/b\.txt changed \([0-9a-f]{12} → [0-9a-f]{12}\)$/);
     expect(reasonAt(steps, 4)).toBe("the step before it changed");
@@ -83,18 +127,18 @@ describe("cache decisions (BuildKit's rules, research §1–§4)", () => {
 
   it("touching a file (mtime only) hits; chmod of a file misses", async () => {
     const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "notes.md": "n" });
-    await run(dir);
+    await runBoth(dir);
     utimesSync(join(dir, "app/a.txt"), new Date(1e12), new Date(1e12));
-    expect(cacheOf((await run(dir)).steps)[3]).toBe("hit");
+    expect(cacheOf((await runBoth(dir)).steps)[3]).toBe("hit");
     chmodSync(join(dir, "app/a.txt"), 0o600);
-    expect(cacheOf((await run(dir)).steps)[3]).toBe("miss");
+    expect(cacheOf((await runBoth(dir)).steps)[3]).toBe("miss");
   });
 
   it("no stale hits where BuildKit has them: a directory chmod, and a same-size same-mtime edit, both miss", async () => {
     const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "aaaa\n", "notes.md": "n" });
-    await run(dir);
+    await runBoth(dir);
     chmodSync(join(dir, "app"), 0o700);
-    const dirChmod = await run(dir);
+    const dirChmod = await runBoth(dir, {}, [3, 4, 5, 6]);
     expect(cacheOf(dirChmod.steps)[3]).toBe("miss");
     const before = statSync(join(dir, "app/a.txt"));
     writeFileSync(join(dir, "app/a.txt"), "bbbb\n");
@@ -106,46 +150,46 @@ describe("cache decisions (BuildKit's rules, research §1–§4)", () => {
 
   it("adding or deleting a file in a copied directory misses; editing a file no COPY reads hits", async () => {
     const dir = workspace({ Dockerfile: BASIC, "app/a.txt": "a\n", "notes.md": "n", "other.txt": "x" });
-    await run(dir);
+    await runBoth(dir);
     writeFileSync(join(dir, "other.txt"), "y");
-    expect((await run(dir)).steps.every((s) => s.cache === "hit")).toBe(true);
+    expect((await runBoth(dir)).steps.every((s) => s.cache === "hit")).toBe(true);
     writeFileSync(join(dir, "app/c.txt"), "c\n");
-    const added = await run(dir);
+    const added = await runBoth(dir);
     expect(reasonAt(added.steps, 3)).toBe("app/c.txt was added");
   });
 
   it("a file excluded by .dockerignore never busts the cache", async () => {
     const dir = workspace({ Dockerfile: "FROM busybox:1.36\nCOPY . /ctx/\nRUN ls /ctx\n", ".dockerignore": "*.log\nDockerfile\n", "a.txt": "a", "debug.log": "1" });
-    await run(dir);
+    await runBoth(dir);
     writeFileSync(join(dir, "debug.log"), "2");
-    expect((await run(dir)).steps.map((s) => s.cache)).toEqual(["hit", "hit"]);
+    expect((await runBoth(dir)).steps.map((s) => s.cache)).toEqual(["hit", "hit"]);
   });
 
   it("a declared ARG changes every later RUN even when unused; an undeclared build-arg changes nothing", async () => {
     const dir = workspace({ Dockerfile: "FROM busybox:1.36\nARG FLAVOR=a\nCOPY x /x\nRUN echo unrelated\n", x: "x" });
-    await run(dir);
-    const changed = await run(dir, { buildArgs: { FLAVOR: "b" } });
+    await runBoth(dir);
+    const changed = await runBoth(dir, { buildArgs: { FLAVOR: "b" } });
     expect(cacheOf(changed.steps)).toEqual({ 3: "hit", 4: "miss" });
     expect(reasonAt(changed.steps, 4)).toBe("build-arg FLAVOR changed: a → b");
-    expect((await run(dir, { buildArgs: { FLAVOR: "b", NOT_DECLARED: "1" } })).steps.every((s) => s.cache === "hit")).toBe(true);
+    expect((await runBoth(dir, { buildArgs: { FLAVOR: "b", NOT_DECLARED: "1" } })).steps.every((s) => s.cache === "hit")).toBe(true);
   });
 
   it("ENV changes RUN but not COPY; LABEL and CMD change no key", async () => {
     const dir = workspace({ Dockerfile: "FROM busybox:1.36\nENV MODE=dev\nLABEL v=1\nCMD [\"a\"]\nCOPY x /x\nRUN echo $MODE\n", x: "x" });
-    await run(dir);
+    await runBoth(dir);
     writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\nENV MODE=prod\nLABEL v=2\nCMD [\"b\"]\nCOPY x /x\nRUN echo $MODE\n");
-    const { steps } = await run(dir);
+    const { steps } = await runBoth(dir);
     expect(cacheOf(steps)).toEqual({ 5: "hit", 6: "miss" });
     expect(reasonAt(steps, 6)).toBe("env MODE changed: dev → prod");
   });
 
   it("RUN keys on the command text: extra whitespace misses, a comment line does not", async () => {
     const dir = workspace({ Dockerfile: "FROM busybox:1.36\nRUN echo  hi\n" });
-    await run(dir);
+    await runBoth(dir);
     writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\n# a comment\nRUN echo  hi\n");
-    expect(cacheOf((await run(dir)).steps)).toEqual({ 3: "hit" });
+    expect(cacheOf((await runBoth(dir)).steps)).toEqual({ 3: "hit" });
     writeFileSync(join(dir, "Dockerfile"), "FROM busybox:1.36\nRUN echo hi\n");
-    const { steps } = await run(dir);
+    const { steps } = await runBoth(dir);
     expect(cacheOf(steps)).toEqual({ 2: "miss" });
     expect(reasonAt(steps, 2)).toBe("instruction changed");
   });
@@ -153,19 +197,19 @@ describe("cache decisions (BuildKit's rules, research §1–§4)", () => {
   it("a stage that re-runs but writes the same output lets COPY --from hit (content-keyed)", async () => {
     const text = (n: string) => `FROM busybox:1.36 AS gen\nARG N=${n}\nRUN echo same > /out.txt\nFROM busybox:1.36\nCOPY --from=gen /out.txt /out.txt\nRUN cat /out.txt\n`;
     const dir = workspace({ Dockerfile: text("1") });
-    await run(dir);
+    await runBoth(dir);
     writeFileSync(join(dir, "Dockerfile"), text("2"));
-    const { steps } = await run(dir);
+    const { steps } = await runBoth(dir);
     expect(cacheOf(steps)).toEqual({ 3: "miss", 5: "hit", 6: "hit" });
   });
 
   it("--target builds only the stages it needs; --no-cache misses everything with that reason", async () => {
     const dir = workspace({ Dockerfile: "FROM busybox:1.36 AS one\nRUN echo one\nFROM busybox:1.36 AS broken\nRUN false\nFROM busybox:1.36\nRUN echo final\n" });
-    const only = await run(dir, { target: "one" });
+    const only = await runBoth(dir, { target: "one" });
     expect(only.steps.map((s) => s.line)).toEqual([2]);
-    const all = await run(dir);
+    const all = await runBoth(dir);
     expect(all.steps.map((s) => s.line)).toEqual([6]);
-    const fresh = await run(dir, { noCache: true });
+    const fresh = await runBoth(dir, { noCache: true });
     expect(fresh.steps).toEqual([{ line: 6, cache: "miss", reason: "--no-cache" }]);
   });
 

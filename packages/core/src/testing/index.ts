@@ -3,3 +3,4 @@ export { busyboxRootfsTar } from "../archive/busybox-rootfs.js";
 export { docker, dockerBytes } from "./docker-cli.js";
 export { startRegistry, type LocalRegistry } from "./local-registry.js";
 export { startTokenServer } from "./token-server.js";
+export { buildkitDecisions } from "./docker-buildkit.js";
