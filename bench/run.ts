@@ -1,6 +1,7 @@
 import { cpus } from "node:os";
 import { benchFrontend } from "./frontend.bench.js";
 import { benchStore } from "./store.bench.js";
+import { benchBuild } from "./build.bench.js";
 
 /**
  * `pnpm bench`: speed and memory goals, measured and printed; never asserted in tests.
@@ -21,3 +22,12 @@ for (const r of s.rows) {
   console.log(`  ${r.operation.padEnd(5)} ours ${r.ours.toFixed(2)} s   ${r.peer} ${r.theirs.toFixed(2)} s   ratio ${(r.ours / r.theirs).toFixed(2)}x`);
 }
 console.log(`  peak RSS of the benchmark process: ${s.peakRssMb.toFixed(0)} MB`);
+
+console.log("\nBuilder: 3-stage Dockerfile, 5,000-file 50 MB context, side by side with Docker BuildKit (DOCKER_BUILDKIT=1)");
+const b = await benchBuild();
+const goals: Record<string, number> = { "cold build": 1.0, "no-op rebuild": 0.5, "one file edited": 0.8 };
+for (const r of b.rows) {
+  console.log(`  ${r.scenario.padEnd(16)} ours ${r.ours.toFixed(2)} s   BuildKit ${r.buildkit.toFixed(2)} s   ratio ${(r.ours / r.buildkit).toFixed(2)}x (goal <= ${goals[r.scenario]})`);
+}
+console.log(`  context checksums: ours ${b.checksum.oursMBs.toFixed(0)} MB/s, sha256sum ${b.checksum.sha256sumMBs.toFixed(0)} MB/s, ratio ${(b.checksum.oursMBs / b.checksum.sha256sumMBs).toFixed(2)} (goal >= 0.7)`);
+console.log(`  peak RSS of the benchmark process: ${b.peakRssMb.toFixed(0)} MB`);

@@ -28,6 +28,8 @@ export interface CopyOptions {
  * are copied as links, never followed out of the source.
  */
 export async function copyIntoRootfs(rootfs: string, items: CopyPlanItem[], o: CopyOptions): Promise<number> {
+  // Directories this copy resolved and created: resolved once, as nothing else changes the tree meanwhile.
+  const dirs = new Map<string, string>();
   const destIsDir = o.dest.endsWith("/") || items.length > 1 || items.some((i) => i.entries[0]?.type === "dir") || (await isDir(rootfs, o.dest));
   let count = 0;
   for (const item of items) {
@@ -43,7 +45,7 @@ export async function copyIntoRootfs(rootfs: string, items: CopyPlanItem[], o: C
         await ensureDir(rootfs, target, e, o);
         continue;
       }
-      await place(rootfs, target, e, o);
+      await place(rootfs, target, e, o, dirs);
       count++;
     }
   }
@@ -55,10 +57,13 @@ async function isDir(rootfs: string, path: string): Promise<boolean> {
   return st?.isDirectory() ?? false;
 }
 
-async function parentOf(rootfs: string, path: string): Promise<string> {
+async function parentOf(rootfs: string, path: string, dirs: Map<string, string>): Promise<string> {
   const dir = posix.dirname(path);
+  const known = dirs.get(dir);
+  if (known !== undefined) return known;
   const abs = await secureJoin(rootfs, dir);
   await mkdir(abs, { recursive: true, mode: 0o755 });
+  dirs.set(dir, abs);
   return abs;
 }
 
@@ -70,9 +75,9 @@ async function ensureDir(rootfs: string, path: string, e: TreeEntry, o: CopyOpti
   await finish(abs, e, o);
 }
 
-async function place(rootfs: string, path: string, e: TreeEntry, o: CopyOptions): Promise<void> {
+async function place(rootfs: string, path: string, e: TreeEntry, o: CopyOptions, dirs: Map<string, string>): Promise<void> {
   if (e.type === "dir") return ensureDir(rootfs, path, e, o);
-  const abs = join(await parentOf(rootfs, path), posix.basename(path));
+  const abs = join(await parentOf(rootfs, path, dirs), posix.basename(path));
   const st = await lstat(abs).catch(() => null);
   if (st) await rm(abs, { recursive: true, force: true });
   if (e.type === "symlink") await symlink(e.linkname ?? "", abs);

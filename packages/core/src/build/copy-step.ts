@@ -20,7 +20,7 @@ import type { BuildContext, StepOutcome } from "./engine.js";
 import { resolveUser } from "./image-user.js";
 import { commitChange, lowerDirs } from "./layer-commit.js";
 import { contextTree, expandSource, rootfsTree, type SourceTree, type TreeEntry } from "./source-tree.js";
-import { getEnv, type LayerRef, type StageState } from "./stage-state.js";
+import type { LayerRef, StageState } from "./stage-state.js";
 
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
 
@@ -189,7 +189,8 @@ async function unpackInto(rootfs: string, dest: string, archive: string, tmpRoot
 
 /** An unquoted COPY heredoc is expanded with the stage's environment at build time. */
 function expandBody(body: string, state: StageState): string {
-  const out = lex(body, (n) => getEnv(state.config, n) ?? state.args.find(([k]) => k === n)?.[1], { rawQuotes: true, rawEscapes: true });
+  const env = new Map(state.runEnv);
+  const out = lex(body, (n) => env.get(n), { rawQuotes: true, rawEscapes: true });
   return out.ok ? out.result.value : body;
 }
 

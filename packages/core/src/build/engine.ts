@@ -23,7 +23,7 @@ import { copyStep } from "./copy-step.js";
 import { metadataEffect } from "./metadata-steps.js";
 import { runStep } from "./run-step.js";
 import { commitChange } from "./layer-commit.js";
-import { getEnv, type LayerRef, type StageState } from "./stage-state.js";
+import { envPairs, getEnv, setRunEnv, type LayerRef, type StageState } from "./stage-state.js";
 import { resolveUser } from "./image-user.js";
 import { secureJoin } from "../fs/secure-join.js";
 import { lchown } from "node:fs/promises";
@@ -224,16 +224,17 @@ async function runStage(b: BuildContext, index: number, ensureImage: (ref: strin
   sink.emit({ type: "step.started", stage: index, step: fromStep, line: stage.from.range.line, instruction: instructionText(stage.from) });
   if (resolved.baseStage !== null) {
     const parent = await b.stageResult(String(resolved.baseStage));
-    state = { ...parent!, history: [...parent!.history], layers: [...parent!.layers], args: [...parent!.args], argNames: new Set(parent!.argNames), cmdSet: false };
+    state = { ...parent!, history: [...parent!.history], layers: [...parent!.layers], runEnv: [...parent!.runEnv], args: [...parent!.args], argNames: new Set(parent!.argNames), cmdSet: false };
   } else if (resolved.image === "scratch" || resolved.image === null) {
-    state = { layers: [], history: [], config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] }, key: cacheKey([{ name: "base", value: "scratch" }]), args: [], argNames: new Set(), cmdSet: false };
+    const config = { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] };
+    state = { layers: [], history: [], config, runEnv: envPairs(config.Env), key: cacheKey([{ name: "base", value: "scratch" }]), args: [], argNames: new Set(), cmdSet: false };
   } else {
     const image = await ensureImage(resolved.image);
     const layers: LayerRef[] = image.manifest.layers.map((l, i) => ({ digest: l.digest, diffId: image.config.rootfs.diff_ids[i]!, size: 0, compressedSize: l.size, mediaType: l.mediaType }));
     const config = { ...(image.config.config ?? {}) };
     if (getEnv(config, "PATH") === undefined) config.Env = [...(config.Env ?? []), "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
     const base = chainId(image.config.rootfs.diff_ids as Digest[]) ?? "empty";
-    state = { layers, history: [...(image.config.history ?? [])], config, key: cacheKey([{ name: "base", value: base }]), args: [], argNames: new Set(), cmdSet: false };
+    state = { layers, history: [...(image.config.history ?? [])], config, runEnv: envPairs(config.Env), key: cacheKey([{ name: "base", value: base }]), args: [], argNames: new Set(), cmdSet: false };
   }
   sink.emit({ type: "step.finished", step: fromStep, stage: index, line: stage.from.range.line, instruction: instructionText(stage.from), cache: "none", reason: null, durationMs: Date.now() - fromStarted, layer: null });
 
@@ -276,12 +277,19 @@ async function runStage(b: BuildContext, index: number, ensureImage: (ref: strin
         const name = p.key.raw;
         const declared = resolved.declaredArgs.find((a) => a.name === name);
         const value = name in (b.request.buildArgs ?? {}) ? b.request.buildArgs![name] : declared?.value;
-        state = { ...state, args: [...state.args.filter(([n]) => n !== name), [name, value]], argNames: new Set([...state.argNames, name]) };
+        state = {
+          ...state,
+          args: [...state.args.filter(([n]) => n !== name), [name, value]],
+          argNames: new Set([...state.argNames, name]),
+          runEnv: value === undefined ? state.runEnv : setRunEnv(state.runEnv, name, value),
+        };
       }
       createdBy = `ARG ${ins.pairs.map((p) => (p.value ? `${p.key.raw}=${word(p.value)}` : p.key.raw)).join(" ")}`;
     } else {
       const effect = metadataEffect(ins, state, word);
-      state = { ...state, config: effect.config, cmdSet: state.cmdSet || ins.kind === "CMD" };
+      let runEnv = state.runEnv;
+      if (ins.kind === "ENV") for (const p of ins.pairs) runEnv = setRunEnv(runEnv, p.key.raw, word(p.value));
+      state = { ...state, config: effect.config, runEnv, cmdSet: state.cmdSet || ins.kind === "CMD" };
       createdBy = effect.createdBy;
     }
     if (outcome.layer) state = { ...state, layers: [...state.layers, outcome.layer] };
@@ -311,14 +319,9 @@ export function instructionText(ins: Instruction): string {
   return [ins.keyword.toUpperCase(), ...flags, ins.argsText].filter(Boolean).join(" ");
 }
 
-/** RUN's environment: the config's Env, then ARG values, proxies left out of the key. */
+/** RUN's environment: the ordered ENV/ARG environment (keyed), plus proxy build-args (not keyed). */
 export function runEnvironment(state: StageState, buildArgs: Record<string, string>): { keyed: string[]; all: string[] } {
-  const env = new Map((state.config.Env ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)] as const));
-  const keyed = [...(state.config.Env ?? [])];
-  for (const [name, value] of state.args) {
-    if (value === undefined || env.has(name)) continue;
-    keyed.push(`${name}=${value}`);
-  }
+  const keyed = state.runEnv.map(([k, v]) => `${k}=${v}`);
   const proxies = Object.entries(buildArgs).filter(([k]) => PROXY_ARGS.has(k) && !state.args.some(([n]) => n === k)).map(([k, v]) => `${k}=${v}`);
   return { keyed, all: [...keyed, ...proxies] };
 }

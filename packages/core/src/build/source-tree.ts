@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { ContextScan } from "../context/context-scan.js";
 import { headerDigestInput } from "../context/context-scan.js";
+import { hashFileHex } from "../fs/hash-file.js";
 import { secureJoin } from "../fs/secure-join.js";
 
 /** A file a COPY can read, with what its checksum covers. */
@@ -48,11 +48,6 @@ export function contextTree(scan: ContextScan): SourceTree {
   };
 }
 
-async function digestFile(abs: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const c of createReadStream(abs)) h.update(c as Buffer);
-  return h.digest("hex");
-}
 
 /** Another stage's (mounted, read-only) filesystem; paths resolve inside it, ownership is kept. */
 export function rootfsTree(root: string): SourceTree {
@@ -64,7 +59,7 @@ export function rootfsTree(root: string): SourceTree {
       const linkname = await readlink(abs);
       out.push({ ...base, type: "symlink", size: 0, linkname, digest: createHash("sha256").update(headerDigestInput({ type: "symlink", mode: 0o777, size: 0, linkname, uid: st.uid, gid: st.gid })).digest("hex") });
     } else if (st.isFile()) {
-      const content = await digestFile(abs);
+      const content = await hashFileHex(abs, st.size);
       out.push({ ...base, type: "file", size: st.size, digest: createHash("sha256").update(headerDigestInput({ type: "file", mode: st.mode, size: st.size, uid: st.uid, gid: st.gid })).update(content).digest("hex") });
     } else if (st.isDirectory()) {
       const at = out.length;

@@ -15,6 +15,11 @@ export interface StageState {
   config: ContainerConfig;
   /** Cache key of the filesystem so far. */
   key: string;
+  /**
+   * The environment RUN sees, in order: the image's Env, then ENV and ARG values as they come
+   * (ARG and ENV share it in BuildKit: the last one set wins). The image config gets ENV only.
+   */
+  runEnv: [string, string][];
   /** ARGs declared in the stage so far, with their values (for RUN's `|N` history prefix). */
   args: [string, string | undefined][];
   /** Names set by ARG (not ENV), to tell a build-arg change from an env change. */
@@ -37,4 +42,12 @@ export function setEnv(config: ContainerConfig, name: string, value: string): Co
 export function getEnv(config: ContainerConfig, name: string): string | undefined {
   const e = (config.Env ?? []).findLast((x) => x.startsWith(`${name}=`));
   return e?.slice(name.length + 1);
+}
+
+export function setRunEnv(runEnv: [string, string][], name: string, value: string): [string, string][] {
+  return [...runEnv.filter(([k]) => k !== name), [name, value]];
+}
+
+export function envPairs(env: string[] | null | undefined): [string, string][] {
+  return (env ?? []).map((e) => [e.slice(0, e.indexOf("=") < 0 ? e.length : e.indexOf("=")), e.slice(e.indexOf("=") + 1)]);
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
+import { hashFileHex } from "../fs/hash-file.js";
+import { mapLimit } from "../fs/parallel.js";
 import { isExcluded, mayReinclude, parseDockerignore, type IgnorePattern } from "./dockerignore.js";
 import type { StatCache } from "./stat-cache.js";
 
@@ -32,11 +33,6 @@ export function headerDigestInput(e: { type: string; mode: number; size: number;
   return JSON.stringify([e.type, e.mode & 0o7777, e.uid ?? 0, e.gid ?? 0, e.type === "file" ? e.size : 0, e.linkname ?? ""]);
 }
 
-async function hashFile(abs: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(abs)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /**
  * Reads the build context once: `.dockerignore` (or `<Dockerfile>.dockerignore`) applied,
@@ -50,37 +46,47 @@ export async function scanContext(root: string, options: { ignoreText?: string; 
   const entries = new Map<string, ContextEntry>();
   let hashed = 0;
   const walk = async (dir: string, rel: string): Promise<string[]> => {
+    const names = (await readdir(dir)).sort();
+    const stats = await mapLimit(names, 32, (name) => lstat(join(dir, name)));
     const children: string[] = [];
-    for (const name of (await readdir(dir)).sort()) {
+    // Files of one directory are hashed concurrently; directories are walked in order.
+    const files = await mapLimit(names, 32, async (name, i): Promise<ContextEntry | null> => {
+      const st = stats[i]!;
       const path = rel === "" ? name : `${rel}/${name}`;
       const abs = join(dir, name);
-      const st = await lstat(abs);
-      const excluded = isExcluded(ignore, path);
-      if (st.isDirectory()) {
-        if (excluded && !mayReinclude(ignore, path)) continue;
-        const inner = await walk(abs, path);
-        if (excluded && inner.length === 0) continue;
-        const h = createHash("sha256").update(headerDigestInput({ type: "dir", mode: st.mode, size: 0 }));
-        for (const child of inner) h.update(`${child.slice(path.length + 1)}\0${entries.get(child)!.digest}\0`);
-        entries.set(path, { path, type: "dir", mode: st.mode & 0o7777, size: 0, digest: h.digest("hex"), abs });
-        children.push(path, ...inner);
-        continue;
-      }
-      if (excluded) continue;
+      if (st.isDirectory() || isExcluded(ignore, path)) return null;
       if (st.isSymbolicLink()) {
         const linkname = await readlink(abs);
         const digest = createHash("sha256").update(headerDigestInput({ type: "symlink", mode: 0o777, size: 0, linkname })).digest("hex");
-        entries.set(path, { path, type: "symlink", mode: 0o777, size: 0, linkname, digest, abs });
-        children.push(path);
-      } else if (st.isFile()) {
-        let content = options.statCache?.lookup(path, st);
-        if (content === undefined) {
-          content = await hashFile(abs);
-          hashed++;
-          options.statCache?.remember(path, st, content);
-        }
-        const digest = createHash("sha256").update(headerDigestInput({ type: "file", mode: st.mode, size: st.size })).update(content).digest("hex");
-        entries.set(path, { path, type: "file", mode: st.mode & 0o7777, size: st.size, digest, abs });
+        return { path, type: "symlink", mode: 0o777, size: 0, linkname, digest, abs };
+      }
+      if (!st.isFile()) return null;
+      let content = options.statCache?.lookup(path, st);
+      if (content === undefined) {
+        content = await hashFileHex(abs, st.size);
+        hashed++;
+        options.statCache?.remember(path, st, content);
+      }
+      const digest = createHash("sha256").update(headerDigestInput({ type: "file", mode: st.mode, size: st.size })).update(content).digest("hex");
+      return { path, type: "file", mode: st.mode & 0o7777, size: st.size, digest, abs };
+    });
+    for (const [i, name] of names.entries()) {
+      const st = stats[i]!;
+      const path = rel === "" ? name : `${rel}/${name}`;
+      if (st.isDirectory()) {
+        const excluded = isExcluded(ignore, path);
+        if (excluded && !mayReinclude(ignore, path)) continue;
+        const inner = await walk(join(dir, name), path);
+        if (excluded && inner.length === 0) continue;
+        const h = createHash("sha256").update(headerDigestInput({ type: "dir", mode: st.mode, size: 0 }));
+        for (const child of inner) h.update(`${child.slice(path.length + 1)}\0${entries.get(child)!.digest}\0`);
+        entries.set(path, { path, type: "dir", mode: st.mode & 0o7777, size: 0, digest: h.digest("hex"), abs: join(dir, name) });
+        children.push(path, ...inner);
+        continue;
+      }
+      const file = files[i];
+      if (file) {
+        entries.set(path, file);
         children.push(path);
       }
     }

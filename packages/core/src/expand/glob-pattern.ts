@@ -1,6 +1,7 @@
 /**
- * Converts a shell glob (`*`, `?`, `[...]`, escapes) into a regular-expression source, as the
- * Dockerfile lexer does for `${v#p}`, `${v%p}` and `${v/p/r}`.
+ * Converts a substitution pattern into a regular-expression source as the Dockerfile lexer
+ * does for `${v#p}`, `${v%p}` and `${v/p/r}`: `*` and `?` are wildcards and the escape makes
+ * the next character literal; there are no `[...]` classes (brackets match themselves).
  */
 export function globToRegexSource(pattern: string, escapeChar: string): string | null {
   let out = "";
@@ -11,14 +12,7 @@ export function globToRegexSource(pattern: string, escapeChar: string): string |
       out += escapeRegex(pattern[++i]!);
     } else if (ch === "*") out += "[\\s\\S]*";
     else if (ch === "?") out += "[\\s\\S]";
-    else if (ch === "[") {
-      const close = pattern.indexOf("]", i + 2);
-      if (close < 0) return null;
-      let body = pattern.slice(i + 1, close);
-      if (body.startsWith("!")) body = "^" + body.slice(1);
-      out += "[" + body.replace(/\\(?!\])/g, "\\\\") + "]";
-      i = close;
-    } else out += escapeRegex(ch);
+    else out += escapeRegex(ch);
   }
   return out;
 }

@@ -71,7 +71,7 @@ describe("shell lexer: modifiers", () => {
     ["${PATHS%:*}", "/usr/local/bin:/usr/bin"],
     ["${FILE#nomatch}", "archive.tar.gz"],
     ["${FILE#arc?ive}", ".tar.gz"],
-    ["${FILE%[.]gz}", "archive.tar"],
+    ["${FILE%[.]gz}", "archive.tar.gz"], // no [...] classes in substitution patterns
     ["${FILE/tar/zip}", "archive.zip.gz"],
     ["${PATHS//:/ }", "/usr/local/bin /usr/bin /bin"],
     // BuildKit reads the replacement with escapes kept (processStopOn('}', rawEscapes=true)).

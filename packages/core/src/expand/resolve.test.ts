@@ -26,9 +26,10 @@ describe("ARG scope (BuildKit convert.go, reference.md 'Scope')", () => {
     expect(env("FROM scratch\nENV A=$X\nARG X=1\nENV B=$X\n")).toMatchObject({ A: "", B: "1" });
   });
 
-  it("ENV beats ARG of the same name, even with --build-arg", () => {
-    expect(env("FROM scratch\nENV X=env\nARG X\nENV R=$X\n", 0, { buildArgs: { X: "cli" } }).R).toBe("env");
+  it("ARG and ENV share one environment: the one set last wins (BuildKit dispatchArg adds ARG values to env)", () => {
     expect(env("FROM scratch\nARG X\nENV X=hello\nENV R=$X\n", 0, { buildArgs: { X: "cli" } }).R).toBe("hello");
+    expect(env("FROM scratch\nENV X=env\nARG X\nENV R=$X\n", 0, { buildArgs: { X: "cli" } }).R).toBe("cli");
+    expect(env("FROM scratch\nENV X=env\nARG X\nENV R=$X\n").R).toBe("env");
   });
 
   it("one ENV instruction sees the values from before it", () => {

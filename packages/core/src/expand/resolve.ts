@@ -215,7 +215,8 @@ export function resolveVariables(df: Dockerfile, options: ResolveOptions = {}): 
             else if (pair.value === null && globalValues.has(name)) value = globalValues.get(name);
             else value = def;
             declared.set(name, { name, value, range: pair.range });
-            if (value !== undefined && !env.fromEnv.has(name)) env.set(name, value);
+            // ARG and ENV share one environment in BuildKit: whichever was set last wins.
+            if (value !== undefined) env.set(name, value);
           }
           break;
         case "ENV": {

@@ -27,9 +27,18 @@ async function exists(path: string) {
  * go through a symlink. Opaque markers and whiteouts are handled before the layer's entries.
  */
 export async function applyLayerEntries(root: string, entries: LayerEntry[], content: (e: LayerEntry) => string, options: ApplyOptions): Promise<void> {
+  // Parents are resolved once each: entries come sorted, so a directory is placed before its
+  // children, and only this function changes the tree while it runs.
+  const parents = new Map<string, string>();
   const place = async (path: string) => {
     const slash = path.lastIndexOf("/");
-    const parent = slash < 0 ? root : await secureJoin(root, path.slice(0, slash));
+    if (slash < 0) return join(root, path);
+    const dir = path.slice(0, slash);
+    let parent = parents.get(dir);
+    if (parent === undefined) {
+      parent = await secureJoin(root, dir);
+      parents.set(dir, parent);
+    }
     return join(parent, path.slice(slash + 1));
   };
   if (options.whiteouts === "overlay") {

@@ -1,15 +1,9 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { lstat, readdir, readlink, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { runTool } from "../exec/run-process.js";
+import { hashFileHex } from "../fs/hash-file.js";
 import type { LayerEntry } from "./layer-entry.js";
 
-async function fileDigest(path: string): Promise<`sha256:${string}`> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest("hex")}`;
-}
 
 /** Directories among `dirs` that overlayfs marked opaque (one python3 call for all: Node has no getxattr). */
 async function opaqueDirs(dirs: string[]): Promise<Set<string>> {
@@ -63,7 +57,7 @@ export async function diffUpperDir(upper: string): Promise<OverlayDiff> {
           continue;
         }
         if (st.nlink > 1) inodes.set(key, path);
-        entries.push({ ...base, type: "file", size: st.size, contentDigest: await fileDigest(abs) });
+        entries.push({ ...base, type: "file", size: st.size, contentDigest: `sha256:${await hashFileHex(abs, st.size)}` });
         files.set(path, abs);
       } else if (st.isFIFO()) {
         entries.push({ ...base, type: "fifo" });
