@@ -31,7 +31,7 @@ import { parseMount } from "./mount.js";
 import { portProblem, signalProblem } from "./value-checks.js";
 import type { MappedText, SourceRange } from "./source-range.js";
 import { closestMatch } from "./suggest.js";
-import { isSpace, splitWords, type RawWord } from "./words.js";
+import { isSpace, splitPlain, splitWords, type RawWord } from "./words.js";
 
 const DOCS = "https://docs.docker.com/reference/dockerfile/";
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
@@ -118,14 +118,14 @@ function commandForm(r: InstructionReader, args: MappedText): CommandForm | null
   return parsed.kind === "exec" ? { form: "exec", args: parsed.args, range } : { form: "shell", text: args.text, range };
 }
 
-/** COPY/ADD/VOLUME: a JSON array of strings (paths with spaces) or whitespace-separated words. */
+/** COPY/ADD/VOLUME: a JSON array of strings (paths with spaces) or whitespace-separated words (quotes do not group). */
 function jsonOrWords(r: InstructionReader, args: MappedText): { words: Word[]; json: boolean } {
   const parsed = parseMaybeJson(args.text);
   if (parsed.kind === "exec") {
     const range = args.rangeOf(0, args.text.length);
     return { words: parsed.args.map((raw) => ({ raw, range })), json: true };
   }
-  return { words: splitWords(args.text, r.escapeChar).map((w) => r.word(w, args)), json: false };
+  return { words: splitPlain(args.text).map((w) => r.word(w, args)), json: false };
 }
 
 /**
@@ -250,7 +250,7 @@ export function buildInstruction(raw: RawInstruction, escapeChar: string, diagno
   };
   switch (r.kind) {
     case "FROM": {
-      const words = splitWords(args.text, escapeChar);
+      const words = splitPlain(args.text);
       if (words.length !== 1 && words.length !== 3) {
         r.error("FROM requires either one or three arguments", base.argsRange, "write FROM IMAGE or FROM IMAGE AS NAME");
       }
@@ -344,7 +344,7 @@ export function buildInstruction(raw: RawInstruction, escapeChar: string, diagno
     }
     case "EXPOSE": {
       requireArgs(r, args);
-      const ports = splitWords(args.text, escapeChar).map((w) => r.word(w, args));
+      const ports = splitPlain(args.text).map((w) => r.word(w, args));
       for (const p of ports) {
         const problem = p.raw.includes("$") ? null : portProblem(p.raw);
         if (problem) r.error(problem, p.range, "write PORT or PORT/tcp, PORT/udp, START-END/tcp");

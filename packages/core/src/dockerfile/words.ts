@@ -57,3 +57,14 @@ function escapedAt(text: string, start: number, at: number, escapeChar: string):
   for (let i = at - 1; i >= start && text[i] === escapeChar; i--) run++;
   return run % 2 === 1;
 }
+
+/**
+ * Splits on whitespace only, as BuildKit's parser does for FROM, COPY, ADD, VOLUME and
+ * EXPOSE: quotes do not group words there (`COPY "a b" /x` has the words `"a`, `b"`, `/x`).
+ */
+export function splitPlain(text: string): RawWord[] {
+  const words: RawWord[] = [];
+  const re = /[^\t\v\f\r \n]+/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) words.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  return words;
+}
