@@ -159,8 +159,11 @@ describe("cache decisions (BuildKit's rules, research §1–§4), checked agains
   });
 
   it("a file excluded by .dockerignore never busts the cache", async () => {
-    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nCOPY . /ctx/\nRUN ls /ctx\n", ".dockerignore": "*.log\nDockerfile\n", "a.txt": "a", "debug.log": "1" });
-    await runBoth(dir);
+    const dir = workspace({ Dockerfile: "FROM busybox:1.36\nCOPY . /ctx/\nRUN ls /ctx\n", ".dockerignore": "*.log\nDockerfile\n", "a.txt": "a", "sub/b.txt": "b", "debug.log": "1" });
+    const first = await runBoth(dir);
+    const image = await store.resolve(first.id);
+    const copied = (await store.layerRecord(image.config.rootfs.diff_ids[1] as `sha256:${string}`))!.entries.map((e) => e.path).sort();
+    expect(copied).toEqual(["ctx", "ctx/.dockerignore", "ctx/a.txt", "ctx/sub", "ctx/sub/b.txt"]);
     writeFileSync(join(dir, "debug.log"), "2");
     expect((await runBoth(dir)).steps.map((s) => s.cache)).toEqual(["hit", "hit"]);
   });

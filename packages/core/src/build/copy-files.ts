@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { chmod, copyFile, lchown, lstat, lutimes, mkdir, rm, symlink, utimes } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { secureJoin } from "../fs/secure-join.js";
+import { mapLimit } from "../fs/parallel.js";
 import type { TreeEntry } from "./source-tree.js";
 
 export interface CopyPlanItem {
@@ -31,25 +32,28 @@ export async function copyIntoRootfs(rootfs: string, items: CopyPlanItem[], o: C
   // Directories this copy resolved and created: resolved once, as nothing else changes the tree meanwhile.
   const dirs = new Map<string, string>();
   const destIsDir = o.dest.endsWith("/") || items.length > 1 || items.some((i) => i.entries[0]?.type === "dir") || (await isDir(rootfs, o.dest));
-  let count = 0;
+  // Plan every target first; directories are made in order (parents first), then the files
+  // and links are copied concurrently, since their parents exist by then.
+  const dirsToMake: [string, TreeEntry][] = [];
+  const leaves: [string, TreeEntry][] = [];
   for (const item of items) {
     const top = item.entries[0];
     if (!top) continue;
+    // A source is a directory when it has entries below it (the context root "." has no entry of its own).
+    const source = item.source === "." ? "" : item.source;
+    const isDir = top.type === "dir" || item.entries.some((e) => e.path !== source);
     for (const e of item.entries) {
-      const relInside = e.path === top.path ? "" : e.path.slice(top.path === "" ? 0 : top.path.length + 1);
+      const relInside = e.path === source ? "" : source === "" ? e.path : e.path.slice(source.length + 1);
       let target: string;
-      if (o.parents) target = posix.join(o.dest, item.source, relInside);
-      else if (top.type === "dir") target = posix.join(o.dest, relInside);
+      if (o.parents) target = posix.join(o.dest, source, relInside);
+      else if (isDir) target = posix.join(o.dest, relInside);
       else target = destIsDir ? posix.join(o.dest, posix.basename(top.path)) : o.dest;
-      if (top.type === "dir" && e === top && !o.parents) {
-        await ensureDir(rootfs, target, e, o);
-        continue;
-      }
-      await place(rootfs, target, e, o, dirs);
-      count++;
+      (e.type === "dir" ? dirsToMake : leaves).push([target, e]);
     }
   }
-  return count;
+  for (const [target, e] of dirsToMake) await ensureDir(rootfs, target, e, o);
+  await mapLimit(leaves, 32, ([target, e]) => place(rootfs, target, e, o, dirs));
+  return dirsToMake.length + leaves.length;
 }
 
 async function isDir(rootfs: string, path: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { diffUpperDir, removeMountStubs } from "../layer/overlay-diff.js";
 import { writeLayer } from "../layer/write-layer.js";
 import type { Digest } from "../store/digest.js";
 import type { ImageStore } from "../store/image-store.js";
-import { layerSnapshots } from "../store/snapshots.js";
+import { adoptSnapshot, layerSnapshots } from "../store/snapshots.js";
 import { mountOverlay } from "../exec/overlay-mount.js";
 import type { LayerRef } from "./stage-state.js";
 import { lstat, rm } from "node:fs/promises";
@@ -40,6 +40,7 @@ export async function commitChange(store: ImageStore, layers: LayerRef[], change
     const written = await writeLayer(store.blobs, diff.entries, (e) => createReadStream(diff.files.get(e.path)!), 1);
     const record = { diffId: written.diffId, digest: written.digest, mediaType: MEDIA.ociLayerGzip, size: written.size, compressedSize: written.compressedSize, entries: written.entries };
     await store.saveLayerRecord(record);
+    await adoptSnapshot(store, [...layers.map((l) => l.diffId as Digest), written.diffId], mount.upper);
     const below = mergeLayers(await Promise.all(layers.map(async (l) => (await store.layerRecord(l.diffId as Digest))?.entries ?? [])));
     const files = { added: 0, modified: 0, deleted: 0 };
     for (const e of written.entries) {

@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, open, readdir, rm, symlink, utimes } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
+import { mapLimit } from "../fs/parallel.js";
 import { secureJoin } from "../fs/secure-join.js";
 import type { LayerEntry } from "./layer-entry.js";
 
@@ -77,15 +78,13 @@ async function applyEntries(
   place: (path: string) => Promise<string>,
 ): Promise<void> {
   const dirTimes: [string, number][] = [];
-  for (const e of entries) {
-    if (e.type === "whiteout" || e.type === "opaque") continue;
+  const create = async (e: LayerEntry) => {
     const target = await place(e.path);
-    await mkdir(dirname(target), { recursive: true });
     const st = await lstat(target).catch(() => null);
     if (st && !(st.isDirectory() && e.type === "dir")) await rm(target, { recursive: true, force: true });
     switch (e.type) {
       case "dir":
-        if (!(await exists(target))) await mkdir(target);
+        if (!st?.isDirectory()) await mkdir(target, { recursive: true });
         break;
       case "file":
         // EXCL: the path was just cleared, so an existing file here means something raced us.
@@ -100,13 +99,29 @@ async function applyEntries(
         break;
       default:
         // FIFOs and devices are recorded in the layer but never created on the host.
-        continue;
+        return;
     }
     if (options.chown) await lchown(target, e.uid, e.gid);
     if (e.type !== "symlink" && e.type !== "hardlink") await chmod(target, e.mode);
     if (e.type === "dir") dirTimes.push([target, e.mtime]);
     else if (e.type === "symlink") await lutimes(target, e.mtime, e.mtime);
-    else await utimes(target, e.mtime, e.mtime);
+    else if (e.type !== "hardlink") await utimes(target, e.mtime, e.mtime);
+  };
+  // Everything but regular files in sorted order (a symlink may be the parent of later paths),
+  // then regular files concurrently (their parents exist by then), then hard links.
+  const items = entries.filter((e) => e.type !== "whiteout" && e.type !== "opaque");
+  const ensureParent = async (e: LayerEntry) => mkdir(dirname(await place(e.path)), { recursive: true });
+  for (const e of items.filter((x) => x.type !== "file" && x.type !== "hardlink")) {
+    await ensureParent(e);
+    await create(e);
+  }
+  await mapLimit(items.filter((e) => e.type === "file"), 32, async (e) => {
+    await ensureParent(e);
+    await create(e);
+  });
+  for (const e of items.filter((x) => x.type === "hardlink")) {
+    await ensureParent(e);
+    await create(e);
   }
   // Directory times last: creating their children would change them again.
   for (const [dir, mtime] of dirTimes.reverse()) await utimes(dir, mtime, mtime);

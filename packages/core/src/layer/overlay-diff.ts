@@ -2,6 +2,7 @@ import { lstat, readdir, readlink, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { runTool } from "../exec/run-process.js";
 import { hashFileHex } from "../fs/hash-file.js";
+import { mapLimit } from "../fs/parallel.js";
 import type { LayerEntry } from "./layer-entry.js";
 
 
@@ -36,10 +37,17 @@ export async function diffUpperDir(upper: string): Promise<OverlayDiff> {
   const inodes = new Map<string, string>();
   const dirs: [string, string][] = [];
   const walk = async (dir: string, rel: string) => {
-    for (const name of (await readdir(dir)).sort()) {
+    const names = (await readdir(dir)).sort();
+    const stats = await mapLimit(names, 32, (name) => lstat(join(dir, name)));
+    // Hash this directory's files concurrently; entries keep their sorted order.
+    const digests = await mapLimit(names, 32, async (name, i) => {
+      const st = stats[i]!;
+      return st.isFile() && !(st.nlink > 1) ? `sha256:${await hashFileHex(join(dir, name), st.size)}` : null;
+    });
+    for (const [i, name] of names.entries()) {
+      const st = stats[i]!;
       const abs = join(dir, name);
       const path = rel === "" ? name : `${rel}/${name}`;
-      const st = await lstat(abs);
       const base = { path, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000), size: 0 };
       if (st.isCharacterDevice() && st.rdev === 0) {
         entries.push({ ...base, type: "whiteout", mode: 0 });
@@ -57,7 +65,7 @@ export async function diffUpperDir(upper: string): Promise<OverlayDiff> {
           continue;
         }
         if (st.nlink > 1) inodes.set(key, path);
-        entries.push({ ...base, type: "file", size: st.size, contentDigest: `sha256:${await hashFileHex(abs, st.size)}` });
+        entries.push({ ...base, type: "file", size: st.size, contentDigest: (digests[i] ?? `sha256:${await hashFileHex(abs, st.size)}`) as `sha256:${string}` });
         files.set(path, abs);
       } else if (st.isFIFO()) {
         entries.push({ ...base, type: "fifo" });

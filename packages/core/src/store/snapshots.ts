@@ -61,3 +61,21 @@ async function extract(store: ImageStore, layer: { digest: Digest; diffId: Diges
     await rm(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * Keeps a step's overlay upper directory as the snapshot of the layer it became: it already is
+ * in overlayfs's lower-directory format, so the next step need not extract the layer again.
+ */
+export async function adoptSnapshot(store: ImageStore, diffIds: Digest[], upper: string): Promise<void> {
+  const id = chainId(diffIds)!;
+  const base = join(store.root, "layerlab", "snapshots", id.slice(7));
+  if ((await stat(join(base, COMPLETE)).catch(() => null)) !== null) return;
+  await mkdir(join(store.root, "layerlab", "snapshots"), { recursive: true });
+  const work = await mkdtemp(join(store.tmpDir, "snapshot-"));
+  const snap = join(work, "snapshot");
+  await mkdir(snap, { mode: 0o700 });
+  await rename(upper, join(snap, "fs"));
+  await writeFile(join(snap, COMPLETE), diffIds[diffIds.length - 1]!);
+  await rename(snap, base).catch(() => undefined);
+  await rm(work, { recursive: true, force: true });
+}
