@@ -24,7 +24,7 @@ export async function exportRootfs(store: ImageStore, ref: string): Promise<Read
       layers.push(read.entries);
     }
     const merged = [...mergeLayers(layers).values()];
-    const tar = layerTar(merged, (e) => createReadStream(join(spoolDir, e.contentDigest!.slice(7))));
+    const tar = layerTar(merged, (e) => join(spoolDir, e.contentDigest!.slice(7)));
     const cleanup = () => void rm(spoolDir, { recursive: true, force: true });
     tar.once("end", cleanup);
     tar.once("error", cleanup);

@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import type { CachedLayer } from "../cache/build-cache.js";
 import { MEDIA } from "../image/oci-schemas.js";
 import { mergeLayers } from "../layer/merge-layers.js";
@@ -37,7 +36,7 @@ export async function commitChange(store: ImageStore, layers: LayerRef[], change
     }
     await removeMountStubs(mount.upper, stubs.filter((s) => !existed.has(s)).reverse());
     const diff = await diffUpperDir(mount.upper);
-    const written = await writeLayer(store.blobs, diff.entries, (e) => createReadStream(diff.files.get(e.path)!), 1);
+    const written = await writeLayer(store.blobs, diff.entries, (e) => diff.files.get(e.path)!, 1);
     const record = { diffId: written.diffId, digest: written.digest, mediaType: MEDIA.ociLayerGzip, size: written.size, compressedSize: written.compressedSize, entries: written.entries };
     await store.saveLayerRecord(record);
     await adoptSnapshot(store, [...layers.map((l) => l.diffId as Digest), written.diffId], mount.upper);

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -19,8 +21,10 @@ export interface WrittenLayer {
 
 const EMPTY = Buffer.alloc(0);
 
-/** Where a regular file's bytes come from when the tar is written. */
-export type ContentSource = (entry: LayerEntry) => Readable;
+/** The file holding a regular file entry's bytes when the tar is written. */
+export type ContentSource = (entry: LayerEntry) => string;
+
+const SMALL = 1024 * 1024;
 
 const TAR_TYPE = {
   file: "file",
@@ -90,10 +94,14 @@ function packEntries(entries: LayerEntry[], content: ContentSource): AsyncIterab
         devminor: e.devminor ?? 0,
         ...(e.xattrs ? { pax: Object.fromEntries(Object.entries(e.xattrs).map(([k, v]) => [`SCHILY.xattr.${k}`, Buffer.from(v, "base64").toString("binary")])) } : {}),
       };
-      if (e.type === "file" && e.size > 0) {
+      if (e.type === "file" && e.size > 0 && e.size <= SMALL) {
+        // Small files in one read: a stream per file costs more than the file.
+        const body = await readFile(content(e));
+        await new Promise<void>((resolve, reject) => pack.entry(header, body, (err) => (err ? reject(err) : resolve())));
+      } else if (e.type === "file" && e.size > 0) {
         await new Promise<void>((resolve, reject) => {
           const sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
-          content(e).on("error", reject).pipe(sink);
+          createReadStream(content(e)).on("error", reject).pipe(sink);
         });
       } else {
         // An explicit empty body: without one, tar-stream waits for an empty file's content forever.

@@ -43,7 +43,7 @@ export async function ingestLayerTar(store: ImageStore, source: ByteSource, limi
   const spoolDir = await mkdtemp(join(store.tmpDir, "spool-"));
   try {
     const read = await readUntrustedTar(source, spoolDir, limits);
-    const written = await writeLayer(store.blobs, read.entries, (e) => createReadStream(join(spoolDir, e.contentDigest!.slice(7))));
+    const written = await writeLayer(store.blobs, read.entries, (e) => join(spoolDir, e.contentDigest!.slice(7)));
     const record: LayerRecord = {
       diffId: written.diffId,
       digest: written.digest,
