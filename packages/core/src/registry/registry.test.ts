@@ -123,6 +123,45 @@ describe("push and pull against Debian's docker-registry", () => {
     await expect(pullImage(await fresh(), `${registry.host}/multi/app:both`, { credentials: anonymous, settings, platform: { os: "linux", architecture: "s390x" } })).rejects.toThrow(/has no linux\/s390x image \(it has linux\/arm64, linux\/amd64\)/);
   });
 
+  it("resumes a blob download after the connection drops, with a Range request", async () => {
+    const { createServer, request } = await import("node:http");
+    const ranges: string[] = [];
+    let dropped = false;
+    // A proxy in front of the registry that cuts the first large blob download half-way.
+    const proxy = createServer((req, res) => {
+      if (req.headers.range) ranges.push(String(req.headers.range));
+      const upstream = request(`${registry.url}${req.url}`, { method: req.method, headers: { ...req.headers, host: registry.host } }, (up) => {
+        const big = /\/blobs\/sha256:/.test(req.url ?? "") && Number(up.headers["content-length"] ?? 0) > 100_000;
+        res.writeHead(up.statusCode ?? 500, up.headers);
+        if (big && !dropped && !req.headers.range) {
+          dropped = true;
+          let sent = 0;
+          up.on("data", (chunk: Buffer) => {
+            if (sent > 50_000) return;
+            sent += chunk.length;
+            res.write(chunk);
+            if (sent > 50_000) res.socket?.destroy();
+          });
+          return;
+        }
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await pushImage(source, `${registry.host}/team/busybox:1.36`, { credentials: anonymous, settings });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
+    const port = (proxy.address() as { port: number }).port;
+    try {
+      const target = await fresh();
+      const pulled = await pullImage(target, `127.0.0.1:${port}/team/busybox:1.36`, { credentials: anonymous, settings });
+      expect(dropped).toBe(true);
+      expect(ranges.some((r) => /^bytes=\d+-$/.test(r))).toBe(true);
+      expect(pulled.id).toBe((await source.resolve(`${registry.host}/team/busybox:1.36`)).id);
+    } finally {
+      proxy.close();
+    }
+  });
+
   it("refuses a registry image whose layer is hostile, and records nothing", async () => {
     const tarStream = (await import("tar-stream")).default;
     const pack = tarStream.pack();
