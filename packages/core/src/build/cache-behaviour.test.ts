@@ -253,6 +253,39 @@ describe("ADD", () => {
   });
 });
 
+describe("RUN --mount", () => {
+  it("cache mounts persist between builds and stay out of the layer; secrets are readable but never stored; bind mounts read the context", async () => {
+    const secret = join(mkdtempSync(join(tmpdir(), "layerlab-secret-")), "token");
+    writeFileSync(secret, "s3cr3t-value");
+    const dir = workspace({
+      Dockerfile: [
+        "FROM busybox:1.36",
+        "ARG ROUND=1",
+        "RUN --mount=type=cache,target=/cache echo $ROUND >> /cache/rounds && cat /cache/rounds > /seen",
+        "RUN --mount=type=secret,id=token,required=true cat /run/secrets/token | wc -c > /secret-length",
+        "RUN --mount=type=bind,source=conf,target=/conf cp /conf/app.conf /app.conf",
+        "RUN --mount=type=tmpfs,target=/scratch echo temp > /scratch/t && test ! -e /cache/rounds",
+        "",
+      ].join("\n"),
+      "conf/app.conf": "mode=test",
+    });
+    const build1 = await build({ store, contextDir: dir, dockerfileText: readFileSync(join(dir, "Dockerfile"), "utf8"), dockerfilePath: "Dockerfile", secrets: { token: secret } });
+    const build2 = await build({ store, contextDir: dir, dockerfileText: readFileSync(join(dir, "Dockerfile"), "utf8"), dockerfilePath: "Dockerfile", secrets: { token: secret }, buildArgs: { ROUND: "2" } });
+    const image = await store.resolve(build1.imageId);
+    const entries = (await Promise.all(image.config.rootfs.diff_ids.map((d) => store.layerRecord(d as `sha256:${string}`)))).flatMap((r) => r!.entries.map((e) => e.path));
+    expect(entries).toEqual(expect.arrayContaining(["seen", "secret-length", "app.conf"]));
+    expect(entries.filter((p) => /^(cache|run|conf|scratch)(\/|$)/.test(p))).toEqual([]);
+    const { exportRootfs } = await import("../archive/export-rootfs.js");
+    const flat = await collect(await exportRootfs(store, build1.imageId));
+    expect(flat.includes(Buffer.from("s3cr3t-value"))).toBe(false);
+    const second = await collect(await exportRootfs(store, build2.imageId));
+    expect(second.includes(Buffer.from("1\n2\n"))).toBe(true);
+    expect(second.includes(Buffer.from("mode=test"))).toBe(true);
+    const missing = (await run(dir, { noCache: true }).catch((e: unknown) => e)) as BuildError;
+    expect(missing.message).toBe("secret token is required but was not given (pass --secret id=token,src=FILE)");
+  });
+});
+
 describe("images the builder makes", () => {
   it("have BuildKit's history and config, and empty layers marked", async () => {
     const dir = workspace({ Dockerfile: "FROM busybox:1.36\nARG V=1\nENV A=x\nWORKDIR /w\nCOPY f .\nRUN echo $V > v\nUSER user\nEXPOSE 80\nCMD echo hi\n", f: "f" });

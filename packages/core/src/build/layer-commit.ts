@@ -27,14 +27,18 @@ export async function commitChange(store: ImageStore, layers: LayerRef[], change
   const mount = await mountOverlay(store.tmpDir, await lowerDirs(store, layers));
   try {
     const existed = new Set<string>();
-    const stubs = [...MOUNT_STUBS, ...extraStubs.map((s) => s.replace(/^\/+/, ""))];
+    // Mount targets and the directories the runtime made to hold them (like BuildKit's
+    // removeMountStubsRecursive); only ones that did not exist before and are still empty go.
+    const targets = extraStubs.map((s) => s.replace(/^\/+/, "")).filter(Boolean);
+    const ancestors = targets.flatMap((t) => t.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/")));
+    const stubs = [...new Set([...MOUNT_STUBS, ...ancestors])].sort((a, b) => b.split("/").length - a.split("/").length);
     for (const stub of stubs) if (await lstat(join(mount.merged, stub)).catch(() => null)) existed.add(stub);
     try {
       await change(mount.merged);
     } finally {
       await mount.unmount();
     }
-    await removeMountStubs(mount.upper, stubs.filter((s) => !existed.has(s)).reverse());
+    await removeMountStubs(mount.upper, stubs.filter((s) => !existed.has(s)));
     const diff = await diffUpperDir(mount.upper);
     const written = await writeLayer(store.blobs, diff.entries, (e) => diff.files.get(e.path)!, 1);
     const record = { diffId: written.diffId, digest: written.digest, mediaType: MEDIA.ociLayerGzip, size: written.size, compressedSize: written.compressedSize, entries: written.entries };

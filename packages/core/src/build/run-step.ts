@@ -31,7 +31,12 @@ export async function runStep(b: BuildContext, step: string, identity: string, i
   const workdir = state.config.WorkingDir || "/";
   const user = state.config.User ?? "";
   const network = ins.network ?? "default";
-  const mounts = ins.mounts.map((m) => ({ type: m.type, target: m.target ? posix.resolve(workdir, m.target) : null, source: m.source, from: m.from, readonly: m.readonly, id: m.options.id ?? null }));
+  const mounts = ins.mounts.map((m) => {
+    const id = m.options.id ?? (m.type === "secret" && m.source ? m.source : null);
+    // A secret without a target lands at /run/secrets/<id>, as in BuildKit.
+    const target = m.target ? posix.resolve(workdir, m.target) : m.type === "secret" && id ? `/run/secrets/${id}` : null;
+    return { type: m.type, target, source: m.source, from: m.from, readonly: m.readonly, id, required: m.options.required === "true" };
+  });
   const inputs: KeyInputs = [
     { name: "parent", value: state.key },
     { name: "command", value: argv },
@@ -80,9 +85,8 @@ export async function runStep(b: BuildContext, step: string, identity: string, i
               extraMounts.push({ source: dir, destination, readonly: m.readonly });
             } else if (m.type === "secret") {
               const file = b.request.secrets?.[m.id ?? posix.basename(destination)];
-              const required = ins.mounts.find((x) => x.target === m.target)?.options.required === "true";
               if (file === undefined) {
-                if (required) throw new BuildError("step-failed", `secret ${m.id} is required but was not given (pass --secret id=${m.id},src=FILE)`, ins.range, [], step);
+                if (m.required) throw new BuildError("step-failed", `secret ${m.id} is required but was not given (pass --secret id=${m.id},src=FILE)`, ins.range, [], step);
                 continue;
               }
               extraMounts.push({ source: file, destination, readonly: true });
