@@ -208,14 +208,14 @@ export class RegistryClient {
     let received = 0;
     for (let attempt = 0; ; attempt++) {
       const range: Record<string, string> = received > 0 ? { range: `bytes=${received}-` } : {};
-      let res = await this.request("GET", `/v2/${repo}/blobs/${digest}`, { repo, actions: ["pull"], headers: range, redirect: "manual" });
-      if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
-        const location = new URL(res.headers.get("location")!, `${this.endpoint.baseUrl}/v2/${repo}/blobs/${digest}`);
-        res = await this.fetchImpl(location, { headers: range });
-      }
-      if (!res.ok) throw await this.failure(res, `blob ${digest} of ${repo}`);
-      if (received > 0 && res.status !== 206) throw new RegistryError(res.status, "RANGE_UNSUPPORTED", `blob ${digest}: the registry cannot resume a download`);
       try {
+        let res = await this.request("GET", `/v2/${repo}/blobs/${digest}`, { repo, actions: ["pull"], headers: range, redirect: "manual" });
+        if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
+          const location = new URL(res.headers.get("location")!, `${this.endpoint.baseUrl}/v2/${repo}/blobs/${digest}`);
+          res = await this.fetchImpl(location, { headers: range });
+        }
+        if (!res.ok) throw await this.failure(res, `blob ${digest} of ${repo}`);
+        if (received > 0 && res.status !== 206) throw new RegistryError(res.status, "RANGE_UNSUPPORTED", `blob ${digest}: the registry cannot resume a download`);
         for await (const chunk of Readable.fromWeb(res.body as never) as AsyncIterable<Buffer>) {
           received += chunk.length;
           if (received > size) throw new RegistryError(400, "SIZE_INVALID", `blob ${digest} is larger than its descriptor's ${size} bytes`);
@@ -223,7 +223,10 @@ export class RegistryClient {
         }
         return;
       } catch (e) {
+        // A dropped connection (while streaming, or when the retry meets a dead pooled socket)
+        // is retried from the last byte received; registry errors are not.
         if (e instanceof RegistryError || attempt >= 4 || received >= size) throw e;
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
       }
     }
   }

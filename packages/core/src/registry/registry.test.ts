@@ -137,10 +137,11 @@ describe("push and pull against Debian's docker-registry", () => {
           dropped = true;
           let sent = 0;
           up.on("data", (chunk: Buffer) => {
-            if (sent > 50_000) return;
+            if (sent > 300_000) return;
             sent += chunk.length;
             res.write(chunk);
-            if (sent > 50_000) res.socket?.destroy();
+            // Cut the connection once the client has had time to receive part of the blob.
+            if (sent > 300_000) setTimeout(() => res.socket?.destroy(), 100);
           });
           return;
         }
