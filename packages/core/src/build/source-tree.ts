@@ -5,21 +5,14 @@ import type { ContextScan } from "../context/context-scan.js";
 import { headerDigestInput } from "../context/context-scan.js";
 import { hashFileHex } from "../fs/hash-file.js";
 import { secureJoin } from "../fs/secure-join.js";
+import type { LayerEntry } from "../layer/layer-entry.js";
 
-/** A file a COPY can read, with what its checksum covers. */
-export interface TreeEntry {
-  /** Relative to the tree's root. */
-  path: string;
+/** A file a COPY can read: a layer entry's metadata, where its bytes are, and its checksum. */
+export type TreeEntry = Pick<LayerEntry, "path" | "mode" | "uid" | "gid" | "mtime" | "size" | "linkname"> & {
   type: "file" | "dir" | "symlink";
-  mode: number;
-  uid: number;
-  gid: number;
-  mtime: number;
-  size: number;
-  linkname?: string;
   abs: string;
   digest: string;
-}
+};
 
 /** Where COPY reads: the build context (already scanned) or another stage's filesystem. */
 export interface SourceTree {
