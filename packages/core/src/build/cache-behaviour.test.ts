@@ -307,6 +307,21 @@ describe("images the builder makes", () => {
     expect(image.manifest.layers).toHaveLength(4);
   });
 
+  it("ONBUILD triggers are recorded, run when the image is used as a base, and not inherited further", async () => {
+    const baseDir = workspace({ Dockerfile: "FROM busybox:1.36\nONBUILD COPY app.txt /app.txt\nONBUILD RUN cat /app.txt > /seen\n" });
+    const baseBuild = await build({ store, contextDir: baseDir, dockerfileText: readFileSync(join(baseDir, "Dockerfile"), "utf8"), dockerfilePath: "Dockerfile", tags: ["onbuild-base:1"] });
+    const base = await store.resolve(baseBuild.imageId);
+    expect(base.config.config?.OnBuild).toEqual(["COPY app.txt /app.txt", "RUN cat /app.txt > /seen"]);
+    expect(base.config.history!.slice(1)).toEqual([]);
+    const child = workspace({ Dockerfile: "FROM onbuild-base:1\nRUN cat /seen\n", "app.txt": "from the child context" });
+    const result = await run(child);
+    const logs = result.events.filter((e) => e.type === "step.log").map((e) => (e.type === "step.log" ? e.text : "")).join("");
+    expect(logs).toContain("from the child context");
+    const started = result.events.filter((e) => e.type === "step.started").map((e) => (e.type === "step.started" ? e.instruction : ""));
+    expect(started).toEqual(["FROM onbuild-base:1", "ONBUILD COPY app.txt /app.txt", "ONBUILD RUN cat /app.txt > /seen", "RUN cat /seen"]);
+    expect((await store.resolve(result.id)).config.config?.OnBuild ?? null).toBeNull();
+  });
+
   it("RUN cannot see host files outside its rootfs, nor leave processes behind", async () => {
     const secretDir = mkdtempSync(join(tmpdir(), "layerlab-host-"));
     writeFileSync(join(secretDir, "host-secret"), "nope");

@@ -13,6 +13,8 @@ import { stageLabel } from "../graph/stages.js";
 import { parseTagName, type TagName } from "../image/image-name.js";
 import type { ImageConfig } from "../image/oci-schemas.js";
 import { analyzeDockerfile } from "../lint/lint.js";
+import { parseDockerfile } from "../dockerfile/parse.js";
+import { lex } from "../expand/lexer.js";
 import type { BuildEvent, LayerInfo, MissReason } from "../protocol/build-events.js";
 import { chainId, type Digest } from "../store/digest.js";
 import { hostPlatform, type ImageStore, type StoredImage } from "../store/image-store.js";
@@ -216,7 +218,7 @@ async function runStage(b: BuildContext, index: number, ensureImage: (ref: strin
   const stage = resolution.split.stages[index]!;
   const resolved = resolution.stages[index]!;
   const label = stageLabel(stage);
-  const word = (w: Word | null) => (w === null ? "" : (resolution.expanded.get(w) ?? w.raw));
+  const stageWord = (w: Word | null) => (w === null ? "" : (resolution.expanded.get(w) ?? w.raw));
   sink.emit({ type: "stage.started", stage: index });
   let state: StageState;
   const fromStep = `${index}:${stage.from.index}`;
@@ -238,11 +240,24 @@ async function runStage(b: BuildContext, index: number, ensureImage: (ref: strin
   }
   sink.emit({ type: "step.finished", step: fromStep, stage: index, line: stage.from.range.line, instruction: instructionText(stage.from), cache: "none", reason: null, durationMs: Date.now() - fromStarted, layer: null });
 
-  for (const [ordinal, ins] of stage.instructions.entries()) {
+  // ONBUILD triggers of the base image run first, as if written right after FROM; the built
+  // image does not inherit them (Docker clears them once they ran).
+  const triggers = state.config.OnBuild ?? [];
+  const triggerInstructions = triggers.length > 0 ? parseDockerfile(triggers.join("\n") + "\n").instructions.map((t) => ({ ...t, range: stage.from.range, keywordRange: stage.from.keywordRange }) as Instruction) : [];
+  if (triggers.length > 0) state = { ...state, config: { ...state.config, OnBuild: null } };
+  const envWord = (w: Word | null) => {
+    if (w === null) return "";
+    const env = new Map(state.runEnv);
+    const out = lex(w.raw, (n) => env.get(n));
+    return out.ok ? out.result.value : w.raw;
+  };
+  const all = [...triggerInstructions.map((ins) => ({ ins, trigger: true })), ...stage.instructions.map((ins) => ({ ins, trigger: false }))];
+  for (const [ordinal, { ins, trigger }] of all.entries()) {
+    const word = trigger ? envWord : stageWord;
     if (b.request.signal?.aborted) throw new BuildError("cancelled", "the build was cancelled", ins.range);
-    const step = `${index}:${ins.index}`;
-    const text = instructionText(ins);
-    const identity = `${b.request.contextDir}\0${b.request.dockerfilePath}\0${label}\0${ordinal}\0${ins.kind}`;
+    const step = trigger ? `${index}:onbuild:${ordinal}` : `${index}:${ins.index}`;
+    const text = trigger ? `ONBUILD ${instructionText(ins)}` : instructionText(ins);
+    const identity = `${b.request.contextDir}\0${b.request.dockerfilePath}\0${label}\0${ordinal}\0${ins.kind}${trigger ? "\0onbuild" : ""}`;
     const startedAt = Date.now();
     sink.emit({ type: "step.started", stage: index, step, line: ins.range.line, instruction: text });
     let outcome: StepOutcome = { cache: "none", reason: null, layer: null };
