@@ -14,7 +14,9 @@ stamp=apps/web/dist/.source-hash
 hash=$(find apps/web/src apps/web/index.html apps/web/vite.config.ts packages/core/src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   log "building the web app"
-  pnpm --filter @layerlab/web build >/dev/null
+  buildlog=$(mktemp)
+  pnpm --filter @layerlab/web build >"$buildlog" 2>&1 || { cat "$buildlog"; die "the web app did not build"; }
+  rm -f "$buildlog"
   echo "$hash" > "$stamp"
 fi
 
