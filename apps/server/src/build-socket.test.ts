@@ -91,6 +91,21 @@ describe("the build WebSocket", () => {
     expect(log.events.map((e) => e.seq)).toEqual(full.map((e) => e.seq));
   });
 
+  it("the built image's layers and files are browsable: what a COPY added, with sizes", async () => {
+    const { builds } = (await (await fetch(`${base}/api/builds`, { headers: auth })).json()) as { builds: { imageId: string }[] };
+    const id = builds[0]!.imageId;
+    const detail = (await (await fetch(`${base}/api/images/${id}`, { headers: auth })).json()) as { layers: { index: number; createdBy: string; size: number }[]; history: unknown[] };
+    expect(detail.layers.map((l) => l.createdBy)).toEqual([expect.stringContaining("layerlab import"), "COPY a.txt /a.txt # buildkit", expect.stringMatching(/^RUN \/bin\/sh -c for i in 1 2 3/)]);
+    const files = (await (await fetch(`${base}/api/images/${id}/layers/1/files`, { headers: auth })).json()) as { entries: { name: string; change: string; size: number }[] };
+    expect(files.entries).toEqual([expect.objectContaining({ name: "a.txt", change: "added", size: 1 })]);
+    const merged = (await (await fetch(`${base}/api/images/${id}/layers/1/files?view=merged&dir=/`, { headers: auth })).json()) as { entries: { name: string; change: string }[] };
+    expect(merged.entries.find((e) => e.name === "bin")?.change).toBe("unchanged");
+    expect(merged.entries.find((e) => e.name === "a.txt")?.change).toBe("added");
+    const missing = await fetch(`${base}/api/images/${id}/layers/9/files`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toBe("image has no layer 9 (it has 3)");
+  });
+
   it("closes on malformed or oversized messages with a clear code", async () => {
     const a = await connect();
     const closedA = new Promise<number>((r) => a.once("close", (code) => r(code)));
