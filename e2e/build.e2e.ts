@@ -69,4 +69,18 @@ describe("building from the browser", () => {
     await screenshot(page, "build-edit");
     await page.close();
   });
+
+  it("opening the built image shows the file a COPY added, with its size, in that layer", async () => {
+    const page = await open();
+    await buildAndWait(page);
+    await page.getByRole("button", { name: "Open the built image" }).click();
+    const copyLayer = page.getByRole("button", { name: /^Layer \d+: COPY \/app\/app\.sh \/usr\/local\/bin\/app/ });
+    await copyLayer.click();
+    for (const d of ["usr", "usr/local", "usr/local/bin"]) await page.getByRole("button", { name: `Open directory ${d}` }).click();
+    const row = page.locator("tr", { hasText: "app" });
+    await expect.poll(() => row.locator(".file-change").textContent()).toBe("added");
+    expect(await row.locator(".file-size").textContent()).toMatch(/^\d+B$/);
+    await screenshot(page, "image-explorer");
+    await page.close();
+  });
 });

@@ -2,6 +2,7 @@ import { analyzeDockerfile } from "@layerlab/core";
 import { useEffect, useMemo, useState } from "react";
 import { DockerfileEditor, type JumpTarget, type LineNote } from "./editor/DockerfileEditor.js";
 import { BuildTimeline } from "./panels/BuildTimeline.js";
+import { ImageView } from "./images/ImageView.js";
 import { useBuild } from "./state/build-store.js";
 import { FileTree } from "./files/FileTree.js";
 import { StageGraph } from "./graph/StageGraph.js";
@@ -17,6 +18,7 @@ export function App() {
   const buildState = useBuild();
   const [buildArgs, setBuildArgs] = useState("");
   const [builtFile, setBuiltFile] = useState<string | null>(null);
+  const [openImage, setOpenImage] = useState<string | null>(null);
 
   useEffect(() => {
     void loadFiles();
@@ -82,6 +84,7 @@ export function App() {
       <main>
         <FileTree entries={entries} openPath={openPath} onOpen={(p) => void open(p)} />
         <section className="editor" aria-label="Editor">
+          {openImage !== null && <ImageView imageId={openImage} onClose={() => setOpenImage(null)} />}
           {openPath !== null && (
             <DockerfileEditor
               path={openPath}
@@ -115,7 +118,7 @@ export function App() {
               <h2>Problems ({analysis.diagnostics.length})</h2>
               <DiagnosticsPanel diagnostics={analysis.diagnostics} onJump={goTo} />
               <h2>Build</h2>
-              <BuildTimeline onJump={(l) => goTo(l)} />
+              <BuildTimeline onJump={(l) => goTo(l)} onOpenImage={setOpenImage} />
             </>
           ) : (
             <p className="empty">Open a Dockerfile to see its stages and problems.</p>

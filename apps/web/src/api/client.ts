@@ -32,7 +32,34 @@ export interface WorkspaceEntry {
   size: number;
 }
 
+export interface LayerSummary {
+  index: number;
+  digest: string;
+  size: number | null;
+  compressedSize: number;
+  createdBy: string | null;
+}
+
+export interface ImageDetail {
+  id: string;
+  tags: string[];
+  layers: LayerSummary[];
+}
+
+export interface FileRow {
+  name: string;
+  path: string;
+  type: string;
+  size: number;
+  mode: number;
+  linkname: string | null;
+  change: "added" | "modified" | "deleted" | "unchanged";
+}
+
 export const api = {
+  image: (ref: string) => request<ImageDetail>("GET", `/api/images/${encodeURIComponent(ref)}`),
+  layerFiles: (ref: string, layer: number, dir: string, view: "layer" | "merged") =>
+    request<{ dir: string; total: number; entries: FileRow[] }>("GET", `/api/images/${encodeURIComponent(ref)}/layers/${layer}/files?dir=${encodeURIComponent(dir)}&view=${view}&limit=5000`),
   listFiles: () => request<{ entries: WorkspaceEntry[] }>("GET", "/api/workspace/files"),
   readFile: (path: string) => request<{ content: string }>("GET", `/api/workspace/file?path=${encodeURIComponent(path)}`),
   writeFile: (path: string, content: string) => request<{ path: string }>("PUT", "/api/workspace/file", { path, content }),

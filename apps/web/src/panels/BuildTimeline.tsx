@@ -41,7 +41,7 @@ function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: n
 }
 
 /** Steps grouped by stage in lanes, with cache badge, reason, duration bar, layer size and logs. */
-export function BuildTimeline({ onJump }: { onJump(line: number): void }) {
+export function BuildTimeline({ onJump, onOpenImage }: { onJump(line: number): void; onOpenImage(id: string): void }) {
   const { status, stages, steps, durationMs, error, imageId, viewers, connected } = useBuild();
   const list = [...steps.values()];
   const maxMs = Math.max(0, ...list.map((s) => s.durationMs ?? 0));
@@ -69,7 +69,14 @@ export function BuildTimeline({ onJump }: { onJump(line: number): void }) {
           <pre>{error.message}</pre>
         </div>
       )}
-      {imageId && <div className="image-id">image {imageId.slice(7, 19)}</div>}
+      {imageId && (
+        <div className="image-id">
+          image {imageId.slice(7, 19)}{" "}
+          <button onClick={() => onOpenImage(imageId)} aria-label="Open the built image">
+            Open image
+          </button>
+        </div>
+      )}
       {stages.map((stage) => (
         <section key={stage.index} className="lane" aria-label={`Stage ${stage.label}`}>
           <h3>{stage.label}</h3>
