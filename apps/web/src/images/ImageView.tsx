@@ -1,17 +1,6 @@
 import { useEffect, useState } from "react";
+import { formatSize } from "../format/size.js";
 import { api, ApiError, type FileRow, type ImageDetail } from "../api/client.js";
-
-function size(bytes: number | null): string {
-  if (bytes === null) return "?";
-  const units = ["B", "kB", "MB", "GB"];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toPrecision(3)}${units[i]}`;
-}
 
 /** An image's layers (with the step that made each) and the files of the selected layer, dive-style. */
 export function ImageView({ imageId, onClose }: { imageId: string; onClose(): void }) {
@@ -64,7 +53,7 @@ export function ImageView({ imageId, onClose }: { imageId: string; onClose(): vo
               }}
               aria-label={`Layer ${l.index}: ${l.createdBy ?? "unknown step"}`}
             >
-              <span className="layer-size">{size(l.size)}</span> <span className="layer-step">{l.createdBy ?? "(no history)"}</span>
+              <span className="layer-size">{formatSize(l.size)}</span> <span className="layer-step">{l.createdBy ?? "(no history)"}</span>
             </button>
           </li>
         ))}
@@ -100,7 +89,7 @@ export function ImageView({ imageId, onClose }: { imageId: string; onClose(): vo
                   </span>
                 )}
               </td>
-              <td className="file-size">{f.type === "file" ? size(f.size) : ""}</td>
+              <td className="file-size">{f.type === "file" ? formatSize(f.size) : ""}</td>
             </tr>
           ))}
         </tbody>

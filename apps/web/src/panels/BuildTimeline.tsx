@@ -1,16 +1,6 @@
 import { useState } from "react";
+import { formatSize } from "../format/size.js";
 import { useBuild, type StepView } from "../state/build-store.js";
-
-function size(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB"];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toPrecision(3)}${units[i]}`;
-}
 
 function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: number): void }) {
   const [open, setOpen] = useState(false);
@@ -25,7 +15,7 @@ function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: n
         <span className="step-text" title={s.instruction}>
           {s.instruction}
         </span>
-        <span className="step-size">{s.layer ? size(s.layer.size) : ""}</span>
+        <span className="step-size">{s.layer ? formatSize(s.layer.size) : ""}</span>
         <span className="step-time">{s.durationMs !== null ? `${(s.durationMs / 1000).toFixed(1)}s` : ""}</span>
         {s.logs.length > 0 && (
           <button className="step-logs-toggle" onClick={() => setOpen(!open)} aria-expanded={open} aria-label={`${open ? "Hide" : "Show"} output of line ${s.line}`}>
@@ -54,7 +44,7 @@ export function BuildTimeline({ onJump, onOpenImage }: { onJump(line: number): v
         <span className={`build-status status-${status}`}>{status}</span>
         {durationMs !== null && <span>{(durationMs / 1000).toFixed(1)}s</span>}
         <span>
-          {hits} cached · {misses} built · {size(bytes)} new
+          {hits} cached · {misses} built · {formatSize(bytes)} new
         </span>
         <span title="People watching this build">{viewers} viewing</span>
         {!connected && <span className="offline">reconnecting…</span>}
