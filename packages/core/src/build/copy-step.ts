@@ -19,7 +19,7 @@ import { copyIntoRootfs, type CopyPlanItem } from "./copy-files.js";
 import type { BuildContext, StepOutcome } from "./engine.js";
 import { resolveUser } from "./image-user.js";
 import { commitChange, lowerDirs } from "./layer-commit.js";
-import { contextTree, expandSource, rootfsTree, type SourceTree, type TreeEntry } from "./source-tree.js";
+import { contextTree, expandSource, rootfsTree, type SourceTree } from "./source-tree.js";
 import type { LayerRef, StageState } from "./stage-state.js";
 
 const REMOTE = /^(https?:\/\/|git@|git:\/\/)/i;
@@ -193,5 +193,3 @@ function expandBody(body: string, state: StageState): string {
   const out = lex(body, (n) => env.get(n), { rawQuotes: true, rawEscapes: true });
   return out.ok ? out.result.value : body;
 }
-
-export type { TreeEntry };

@@ -340,5 +340,3 @@ export function runEnvironment(state: StageState, buildArgs: Record<string, stri
   const proxies = Object.entries(buildArgs).filter(([k]) => PROXY_ARGS.has(k) && !state.args.some(([n]) => n === k)).map(([k, v]) => `${k}=${v}`);
   return { keyed, all: [...keyed, ...proxies] };
 }
-
-export type { Instruction };

@@ -17,10 +17,6 @@ export interface ApplyOptions {
   whiteouts?: "apply" | "overlay";
 }
 
-async function exists(path: string) {
-  return (await lstat(path).catch(() => null)) !== null;
-}
-
 /**
  * Applies layer entries to a directory with OCI semantics, every path confined to `root`:
  * parents are resolved with `secureJoin` (a symlink can redirect only inside the root), the
