@@ -7,6 +7,10 @@ import type { Workspace } from "./workspace/workspace.js";
 import type { ImageStore } from "@layerlab/core/node";
 import { imageRoutes } from "./routes/image-routes.js";
 import { buildRoutes } from "./routes/build-routes.js";
+import { layerFileRoutes } from "./routes/layer-file-routes.js";
+import { archiveRoutes } from "./routes/archive-routes.js";
+import { registryRoutes } from "./routes/registry-routes.js";
+import { systemRoutes } from "./routes/system-routes.js";
 import type { BuildHub } from "./builds/build-hub.js";
 
 export interface AppOptions {
@@ -17,6 +21,8 @@ export interface AppOptions {
   hub: BuildHub;
   /** Directory of the built web app; the API works without it. */
   webDist: string | null;
+  /** Largest archive `load` and `import` accept. */
+  maxUploadBytes: number;
 }
 
 /** The HTTP surface: host check, then token check, then the API and the web app. */
@@ -30,7 +36,10 @@ export function createApp(options: AppOptions): Express {
     res.json({ ok: true });
   });
   app.use("/api/workspace", workspaceRoutes(options.workspace));
-  app.use("/api/images", imageRoutes(options.store));
+  app.use("/api/images", imageRoutes(options.store), layerFileRoutes(options.store));
+  app.use("/api/archive", archiveRoutes(options.store, options.maxUploadBytes));
+  app.use("/api/registry", registryRoutes(options.store));
+  app.use("/api/system", systemRoutes(options.store));
   app.use("/api/builds", buildRoutes(options.hub));
   app.use("/api", (_req, res) => {
     res.status(404).json({ error: { code: "not-found", message: "no such API route" } });

@@ -22,6 +22,8 @@ beforeAll(async () => {
   mkdirSync(ws);
   writeFileSync(join(ws, "Dockerfile"), "FROM busybox:1.36\nCOPY a.txt /a.txt\nRUN for i in 1 2 3; do echo line $i; done\n");
   writeFileSync(join(ws, "a.txt"), "a");
+  // About 30 MB of log: more than a stuck viewer's socket buffers and the server's 4 MiB allowance.
+  writeFileSync(join(ws, "Dockerfile.noisy"), "FROM busybox:1.36\nRUN head -c 30000000 /dev/zero | tr '\\0' x | fold -w 1000\n");
   server = await startServer({ workspaceDir: ws, port: 0, token: "tok", webDist: null });
   base = server.url.replace(/\/\?token=.*$/, "");
   wsUrl = base.replace("http", "ws") + "/api/ws";
@@ -40,12 +42,13 @@ function connect(headers: Record<string, string> = auth): Promise<WebSocket> {
   });
 }
 
-function collectUntilEnd(ws: WebSocket): Promise<BuildEvent[]> {
+/** Events until a build ends, leaving out builds in `skip` (a "latest" viewer first replays the last one). */
+function collectUntilEnd(ws: WebSocket, skip: Set<string> = new Set()): Promise<BuildEvent[]> {
   return new Promise((resolve) => {
     const events: BuildEvent[] = [];
     ws.on("message", (data) => {
       const m = JSON.parse(data.toString());
-      if (m.type !== "event") return;
+      if (m.type !== "event" || skip.has(m.event.buildId)) return;
       events.push(m.event);
       if (m.event.type === "build.finished" || m.event.type === "build.failed") resolve(events);
     });
@@ -61,7 +64,7 @@ describe("the build WebSocket", () => {
   it("many viewers of one build all get the same events in the same order", async () => {
     const viewers = await Promise.all(Array.from({ length: 50 }, () => connect()));
     for (const v of viewers) v.send(JSON.stringify({ type: "subscribe", buildId: "latest" }));
-    const streams = viewers.map(collectUntilEnd);
+    const streams = viewers.map((v) => collectUntilEnd(v));
     await new Promise((r) => setTimeout(r, 100));
     viewers[0]!.send(JSON.stringify({ type: "build.start", dockerfile: "Dockerfile", noCache: true }));
     const all = await Promise.all(streams);
@@ -105,6 +108,38 @@ describe("the build WebSocket", () => {
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toBe("image has no layer 9 (it has 3)");
   });
+
+  it("a viewer that stops reading does not hold up the build or the others; it is told to resync and can resume", async () => {
+    const earlier = (await (await fetch(`${base}/api/builds`, { headers: auth })).json()) as { builds: { id: string }[] };
+    const skip = new Set(earlier.builds.map((b) => b.id));
+    const stuck = await connect();
+    const others = await Promise.all([connect(), connect(), connect()]);
+    for (const v of [stuck, ...others]) v.send(JSON.stringify({ type: "subscribe", buildId: "latest" }));
+    await new Promise((r) => setTimeout(r, 100));
+    const stuckEvents: BuildEvent[] = [];
+    stuck.on("message", (data) => {
+      const m = JSON.parse(data.toString());
+      if (m.type === "event" && !skip.has(m.event.buildId)) stuckEvents.push(m.event);
+    });
+    const stuckClosed = new Promise<number>((r) => stuck.once("close", (code) => r(code)));
+    (stuck as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const streams = others.map((o) => collectUntilEnd(o, skip));
+    others[0]!.send(JSON.stringify({ type: "build.start", dockerfile: "Dockerfile.noisy", noCache: true }));
+    const all = await Promise.all(streams);
+    expect(all[0]![0]?.type).toBe("build.started");
+    expect(all[0]!.at(-1)?.type).toBe("build.finished");
+    expect(all[0]!.length).toBeGreaterThan(300);
+    for (const s of all) expect(s.length).toBe(all[0]!.length);
+    (stuck as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await stuckClosed).toBe(4408);
+    expect(stuckEvents.length).toBeLessThan(all[0]!.length);
+    const resumed = await connect();
+    const lastSeen = stuckEvents.at(-1)?.seq ?? -1;
+    resumed.send(JSON.stringify({ type: "subscribe", buildId: all[0]![0]!.buildId, fromSeq: lastSeen + 1 }));
+    const rest = await collectUntilEnd(resumed);
+    expect([...stuckEvents, ...rest].map((e) => e.seq)).toEqual(all[0]!.map((e) => e.seq));
+    for (const v of [resumed, ...others]) v.close();
+  }, 120_000);
 
   it("closes on malformed or oversized messages with a clear code", async () => {
     const a = await connect();

@@ -20,6 +20,7 @@ export interface ServeOptions {
   port?: number;
   token?: string;
   webDist?: string | null;
+  maxUploadBytes?: number;
 }
 
 export interface RunningServer {
@@ -66,6 +67,12 @@ async function sampleWorkspace(): Promise<string> {
   return dir;
 }
 
+/** 8 GiB unless LAYERLAB_MAX_UPLOAD (bytes) says otherwise. */
+function uploadLimit(): number {
+  const n = Number(process.env.LAYERLAB_MAX_UPLOAD);
+  return Number.isSafeInteger(n) && n > 0 ? n : 8 * 1024 ** 3;
+}
+
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? "127.0.0.1";
   const token = options.token ?? newToken();
@@ -82,7 +89,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const hub = await BuildHub.open(store, workspace.root);
   const hosts = allowedHosts(host, port);
   const wss = attachBuildSocket(server, hub, { token, hosts });
-  const app = createApp({ token, hosts, workspace, store, hub, webDist: options.webDist === undefined ? WEB_DIST : options.webDist });
+  const app = createApp({ token, hosts, workspace, store, hub, webDist: options.webDist === undefined ? WEB_DIST : options.webDist, maxUploadBytes: options.maxUploadBytes ?? uploadLimit() });
   server.on("request", app);
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {

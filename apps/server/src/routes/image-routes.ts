@@ -1,46 +1,41 @@
-import { imageHistory, imageSize, mergeLayers, StoreError, type ImageStore, type LayerEntry, type StoredImage } from "@layerlab/core/node";
-import { Router, type Response } from "express";
+import { diffImages, imageEfficiency, imageHistory, imageSize, layerRecords, type ImageStore, type StoredImage } from "@layerlab/core/node";
+import { Router } from "express";
 import { z } from "zod";
+import { handle } from "./http-errors.js";
 
-const FilesQuery = z.object({
-  dir: z.string().max(4096).default(""),
-  view: z.enum(["layer", "merged"]).default("layer"),
-  offset: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().positive().max(5000).default(500),
-});
+const TagBody = z.object({ tag: z.string().min(1).max(512) });
+const RemoveQuery = z.object({ force: z.enum(["true", "false"]).default("false") });
+const PruneBody = z.object({ all: z.boolean().default(false) });
+const LimitQuery = z.object({ limit: z.coerce.number().int().positive().max(10_000).default(200) });
+const DiffQuery = LimitQuery.extend({ to: z.string().min(1).max(512) });
 
-function fail(res: Response, e: unknown): void {
-  if (e instanceof StoreError) res.status(e.code === "not-found" ? 404 : 400).json({ error: { code: e.code, message: e.message } });
-  else if (e instanceof z.ZodError) res.status(400).json({ error: { code: "invalid-request", message: e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } });
-  else {
-    res.status(500).json({ error: { code: "internal", message: "internal error; see the server log" } });
-    console.error(e);
-  }
+async function layersOf(store: ImageStore, image: StoredImage) {
+  return { diffIds: image.config.rootfs.diff_ids, layers: (await layerRecords(store, image)).map((r) => r?.entries ?? []) };
 }
 
-async function layerEntries(store: ImageStore, image: StoredImage): Promise<LayerEntry[][]> {
-  return Promise.all(image.config.rootfs.diff_ids.map(async (d) => (await store.layerRecord(d as `sha256:${string}`))?.entries ?? []));
-}
-
-/** Images, their layers, and each layer's files by directory (from the stored file indexes). */
+/** Images: list, detail, tag, remove, prune, efficiency and the diff of two images. */
 export function imageRoutes(store: ImageStore): Router {
   const r = Router();
-  r.get("/", async (_req, res) => {
-    try {
-      const images = await store.images();
-      res.json({
-        images: await Promise.all(images.map(async (i) => ({ id: i.id, tags: i.tags.map((t) => t.familiar), created: i.config.created ?? null, size: await imageSize(store, i) }))),
-      });
-    } catch (e) {
-      fail(res, e);
-    }
-  });
-  r.get("/:ref", async (req, res) => {
-    try {
-      const image = await store.resolve(req.params.ref);
-      const records = await Promise.all(image.config.rootfs.diff_ids.map((d) => store.layerRecord(d as `sha256:${string}`)));
+  r.get(
+    "/",
+    handle(async () => ({
+      images: await Promise.all((await store.images()).map(async (i) => ({ id: i.id, tags: i.tags.map((t) => t.familiar), created: i.config.created ?? null, size: await imageSize(store, i) }))),
+    })),
+  );
+  r.post(
+    "/prune",
+    handle(async (req) => {
+      const { all } = PruneBody.parse(req.body ?? {});
+      return store.prune({ all });
+    }),
+  );
+  r.get(
+    "/:ref",
+    handle(async (req) => {
+      const image = await store.resolve(req.params.ref!);
+      const records = await layerRecords(store, image);
       const layerHistory = (image.config.history ?? []).filter((h) => !h.empty_layer);
-      res.json({
+      return {
         id: image.id,
         tags: image.tags.map((t) => t.familiar),
         manifestDigest: image.manifestDigest,
@@ -56,46 +51,39 @@ export function imageRoutes(store: ImageStore): Router {
           createdBy: layerHistory[i]?.created_by ?? null,
           entries: records[i]?.entries.length ?? null,
         })),
-      });
-    } catch (e) {
-      fail(res, e);
-    }
-  });
-  r.get("/:ref/layers/:index/files", async (req, res) => {
-    try {
-      const q = FilesQuery.parse(req.query);
-      const image = await store.resolve(req.params.ref);
-      const index = Number(req.params.index);
-      const layers = await layerEntries(store, image);
-      if (!Number.isInteger(index) || index < 0 || index >= layers.length) throw new StoreError("not-found", `image has no layer ${req.params.index} (it has ${layers.length})`);
-      const dir = q.dir.replace(/^\/+|\/+$/g, "");
-      const below = mergeLayers(layers.slice(0, index));
-      const view = q.view === "merged" ? [...mergeLayers(layers.slice(0, index + 1)).values()] : layers[index]!;
-      const own = new Set(layers[index]!.map((e) => e.path));
-      const inDir = view.filter((e) => {
-        const parent = e.path.includes("/") ? e.path.slice(0, e.path.lastIndexOf("/")) : "";
-        return parent === dir && e.type !== "opaque";
-      });
-      inDir.sort((a, b) => (a.path < b.path ? -1 : 1));
-      const change = (e: LayerEntry) => (e.type === "whiteout" ? "deleted" : !own.has(e.path) ? "unchanged" : below.has(e.path) ? "modified" : "added");
-      res.json({
-        dir,
-        total: inDir.length,
-        entries: inDir.slice(q.offset, q.offset + q.limit).map((e) => ({
-          name: e.path.slice(dir === "" ? 0 : dir.length + 1),
-          path: e.path,
-          type: e.type === "whiteout" ? (below.get(e.path)?.type ?? "file") : e.type,
-          size: e.size,
-          mode: e.mode,
-          uid: e.uid,
-          gid: e.gid,
-          linkname: e.linkname ?? null,
-          change: change(e),
-        })),
-      });
-    } catch (e) {
-      fail(res, e);
-    }
-  });
+      };
+    }),
+  );
+  r.post(
+    "/:ref/tag",
+    handle(async (req) => {
+      const { tag } = TagBody.parse(req.body);
+      return { tag: (await store.tag(req.params.ref!, tag)).familiar };
+    }),
+  );
+  r.delete(
+    "/:ref",
+    handle(async (req) => {
+      const { force } = RemoveQuery.parse(req.query);
+      return store.remove(req.params.ref!, { force: force === "true" });
+    }),
+  );
+  r.get(
+    "/:ref/efficiency",
+    handle(async (req) => {
+      const { limit } = LimitQuery.parse(req.query);
+      const e = imageEfficiency((await layersOf(store, await store.resolve(req.params.ref!))).layers);
+      return { ...e, inefficiencies: e.inefficiencies.slice(0, limit), inefficientPaths: e.inefficiencies.length };
+    }),
+  );
+  r.get(
+    "/:ref/diff",
+    handle(async (req) => {
+      const { to, limit } = DiffQuery.parse(req.query);
+      const [a, b] = await Promise.all([store.resolve(req.params.ref!), store.resolve(to)]);
+      const d = diffImages(await layersOf(store, a), await layersOf(store, b));
+      return { from: a.id, to: b.id, ...d, changes: d.changes.slice(0, limit), totalChanges: d.changes.length };
+    }),
+  );
   return r;
 }

@@ -1,43 +1,11 @@
-import { Router, type Request, type Response } from "express";
+import { Router } from "express";
 import { z } from "zod";
-import { Workspace, WorkspaceError } from "../workspace/workspace.js";
-
-const STATUS: Record<WorkspaceError["code"], number> = {
-  "invalid-path": 400,
-  "outside-workspace": 403,
-  "not-found": 404,
-  "too-large": 413,
-  exists: 409,
-  "not-a-file": 400,
-};
+import type { Workspace } from "../workspace/workspace.js";
+import { handle } from "./http-errors.js";
 
 const PathQuery = z.object({ path: z.string().min(1).max(4096) });
 const WriteBody = z.object({ path: z.string().min(1).max(4096), content: z.string().max(2 * 1024 * 1024) });
 const RenameBody = z.object({ from: z.string().min(1).max(4096), to: z.string().min(1).max(4096) });
-
-export function sendError(res: Response, e: unknown): void {
-  if (e instanceof WorkspaceError) {
-    res.status(STATUS[e.code]).json({ error: { code: e.code, message: e.message } });
-    return;
-  }
-  if (e instanceof z.ZodError) {
-    res.status(400).json({ error: { code: "invalid-request", message: e.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") } });
-    return;
-  }
-  res.status(500).json({ error: { code: "internal", message: "internal error; see the server log" } });
-  console.error(e);
-}
-
-/** Runs a handler and turns what it throws into the right status and a message (never a stack). */
-const handle =
-  (fn: (req: Request, res: Response) => Promise<unknown>) =>
-  async (req: Request, res: Response): Promise<void> => {
-    try {
-      res.json(await fn(req, res));
-    } catch (e) {
-      sendError(res, e);
-    }
-  };
 
 export function workspaceRoutes(workspace: Workspace): Router {
   const r = Router();

@@ -4,9 +4,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { BuildHub } from "../builds/build-hub.js";
 import { hasToken } from "../security/access-token.js";
 import { ClientMessageSchema, CLOSE, MAX_MESSAGE_BYTES } from "./client-messages.js";
+import { ViewerStream } from "./viewer-stream.js";
 
-/** Above this many unsent bytes a viewer is behind: it is closed and resumes from its last seq. */
-const MAX_BUFFERED = 4 * 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
 /**
@@ -16,12 +15,11 @@ const HEARTBEAT_MS = 15_000;
  */
 export function attachBuildSocket(server: Server, hub: BuildHub, options: { token: string; hosts: Set<string> }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const viewers = new Map<string, Set<WebSocket>>();
+  const viewers = new Map<string, Set<ViewerStream>>();
 
   const broadcastViewers = (buildId: string) => {
     const set = viewers.get(buildId);
-    const message = JSON.stringify({ type: "viewers", buildId, count: set?.size ?? 0 });
-    for (const ws of set ?? []) ws.send(message);
+    for (const v of set ?? []) v.send({ type: "viewers", buildId, count: set?.size ?? 0 });
   };
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -43,19 +41,13 @@ export function attachBuildSocket(server: Server, hub: BuildHub, options: { toke
     let subscribedTo: string | null = null;
     let followLatest: (() => void) | null = null;
     let alive = true;
-    const send = (value: unknown) => {
-      if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > MAX_BUFFERED) {
-        ws.close(CLOSE.tooSlow, "too slow: resubscribe with fromSeq");
-        return;
-      }
-      ws.send(JSON.stringify(value));
-    };
+    const stream = new ViewerStream(ws);
+    const send = (value: unknown) => stream.send(value);
     const leave = () => {
       unsubscribe?.();
       unsubscribe = null;
       if (subscribedTo !== null) {
-        viewers.get(subscribedTo)?.delete(ws);
+        viewers.get(subscribedTo)?.delete(stream);
         broadcastViewers(subscribedTo);
       }
       subscribedTo = null;
@@ -63,10 +55,12 @@ export function attachBuildSocket(server: Server, hub: BuildHub, options: { toke
     const watch = async (buildId: string, fromSeq: number) => {
       leave();
       subscribedTo = buildId;
-      const set = viewers.get(buildId) ?? new Set<WebSocket>();
-      set.add(ws);
+      const set = viewers.get(buildId) ?? new Set<ViewerStream>();
+      set.add(stream);
       viewers.set(buildId, set);
+      stream.beginReplay();
       const off = await hub.subscribe(buildId, fromSeq, (event) => send({ type: "event", event }));
+      stream.endReplay();
       if (off === null) {
         send({ type: "error", code: "not-found", message: `no build ${buildId}` });
         leave();

@@ -67,7 +67,8 @@ async function* decompressed(source: ByteSource, tap: (chunk: Buffer) => void): 
   }
 }
 
-async function* rawDecompressed(source: ByteSource): AsyncGenerator<Buffer> {
+/** The bytes of a plain or gzip tar, uncompressed (zstd is refused with a clear error). */
+export async function* rawDecompressed(source: ByteSource): AsyncGenerator<Buffer> {
   const iterator = (Readable.from(source) as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
@@ -106,6 +107,16 @@ export interface ReadLayer {
  * and only following them while writing is dangerous.
  */
 export async function readUntrustedTar(source: ByteSource, spoolDir: string | null, limits: TarLimits = DEFAULT_LIMITS): Promise<ReadLayer> {
+  try {
+    return await readEntries(source, spoolDir, limits);
+  } catch (e) {
+    // Malformed tar or gzip data is the input's fault; disk and other system errors are not.
+    if (e instanceof StoreError || (e as NodeJS.ErrnoException).syscall !== undefined) throw e;
+    throw new StoreError("invalid-archive", `not a valid tar archive: ${(e as Error).message}`);
+  }
+}
+
+async function readEntries(source: ByteSource, spoolDir: string | null, limits: TarLimits): Promise<ReadLayer> {
   if (spoolDir !== null) await mkdir(spoolDir, { recursive: true });
   const extract = tar.extract();
   const tarHash = createHash("sha256");

@@ -11,7 +11,8 @@ export class StoreError extends Error {
       | "unsafe-entry"
       | "in-use"
       | "conflict"
-      | "unsupported",
+      | "unsupported"
+      | "not-a-file",
     message: string,
   ) {
     super(message);
