@@ -2,6 +2,7 @@ import { cpus } from "node:os";
 import { benchFrontend } from "./frontend.bench.js";
 import { benchStore } from "./store.bench.js";
 import { benchBuild } from "./build.bench.js";
+import { benchServer } from "./server.bench.js";
 
 /**
  * `pnpm bench`: speed and memory goals, measured and printed; never asserted in tests.
@@ -31,3 +32,9 @@ for (const r of b.rows) {
 }
 console.log(`  context checksums: ours ${b.checksum.oursMBs.toFixed(0)} MB/s, sha256sum ${b.checksum.sha256sumMBs.toFixed(0)} MB/s, ratio ${(b.checksum.oursMBs / b.checksum.sha256sumMBs).toFixed(2)} (goal >= 0.7)`);
 console.log(`  peak RSS of the benchmark process: ${b.peakRssMb.toFixed(0)} MB`);
+
+console.log("\nServer: event latency, engine stamp to viewer receipt, `layerlab serve` in its own process, build logging ~2,000 lines/s");
+for (const r of await benchServer()) {
+  console.log(`  ${String(r.viewers).padStart(2)} viewer(s): ${r.events} events each, ${r.linesPerSecond.toFixed(0)} lines/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms (goal p99 < 50 ms at 50), server peak RSS ${r.serverRssMb.toFixed(0)} MB`);
+}
+console.log("  peer: none; BuildKit has no multi-viewer event stream to compare with");

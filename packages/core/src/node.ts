@@ -24,4 +24,5 @@ export { busyboxRootfsTar, BUSYBOX } from "./archive/busybox-rootfs.js";
 export { build, type BuildRequest, type BuildResult } from "./build/engine.js";
 export { BuildError } from "./build/build-error.js";
 export { execUnavailableReason } from "./exec/run-in-rootfs.js";
+export { reapStaleTmp } from "./store/stale-tmp.js";
 export { gitContext, isGitContext, tarContext } from "./context/build-context.js";

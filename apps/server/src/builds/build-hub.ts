@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build, BuildError, type ImageStore } from "@layerlab/core/node";
+import { build, BuildError, reapStaleTmp, type ImageStore } from "@layerlab/core/node";
 import type { BuildEvent } from "@layerlab/core";
 
 export interface BuildSettings {
@@ -54,6 +54,7 @@ export class BuildHub {
     const dir = join(store.root, "layerlab", "builds");
     await mkdir(dir, { recursive: true });
     const hub = new BuildHub(store, workspaceRoot, dir, concurrency);
+    await reapStaleTmp(store.tmpRoot);
     for (const r of await hub.history()) {
       if (r.status === "running" || r.status === "queued") await hub.saveRecord({ ...r, status: "interrupted", finishedAt: Date.now(), error: "the server stopped during this build" });
     }

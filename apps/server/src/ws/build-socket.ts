@@ -52,14 +52,24 @@ export function attachBuildSocket(server: Server, hub: BuildHub, options: { toke
       }
       subscribedTo = null;
     };
+    // Each subscription gets a generation; a slower earlier one (a history read from disk) that
+    // finishes after a newer one started is dropped, so a viewer never ends up on the wrong build.
+    let generation = 0;
     const watch = async (buildId: string, fromSeq: number) => {
       leave();
+      const mine = ++generation;
       subscribedTo = buildId;
       const set = viewers.get(buildId) ?? new Set<ViewerStream>();
       set.add(stream);
       viewers.set(buildId, set);
       stream.beginReplay();
-      const off = await hub.subscribe(buildId, fromSeq, (event) => send({ type: "event", event }));
+      const off = await hub.subscribe(buildId, fromSeq, (event) => {
+        if (generation === mine) send({ type: "event", event });
+      });
+      if (generation !== mine) {
+        off?.();
+        return;
+      }
       stream.endReplay();
       if (off === null) {
         send({ type: "error", code: "not-found", message: `no build ${buildId}` });
@@ -101,17 +111,19 @@ export function attachBuildSocket(server: Server, hub: BuildHub, options: { toke
         followLatest?.();
         followLatest = null;
         if (m.buildId === "latest") {
+          followLatest = hub.onLatest((id) => void watch(id, 0));
           const current = hub.latestId();
           if (current) await watch(current, m.fromSeq);
-          followLatest = hub.onLatest((id) => void watch(id, 0));
         } else await watch(m.buildId, m.fromSeq);
       } else {
         followLatest?.();
+        generation++;
         leave();
       }
     });
     ws.on("close", () => {
       clearInterval(heartbeat);
+      generation++;
       followLatest?.();
       leave();
     });

@@ -38,7 +38,9 @@ export interface ProcessSpec {
  */
 export function runtimeSpec(rootfs: string, p: ProcessSpec): object {
   const caps = { bounding: DEFAULT_CAPS, effective: DEFAULT_CAPS, permitted: DEFAULT_CAPS, inheritable: [] as string[], ambient: [] as string[] };
-  const args = p.init ? ["/dev/init", "--", ...p.argv] : p.argv;
+  // `-p SIGKILL`: when runc goes (and it goes with Layerlab, by its own parent-death signal),
+  // the init dies and the kernel kills everything else in the PID namespace.
+  const args = p.init ? ["/dev/init", "-p", "SIGKILL", "--", ...p.argv] : p.argv;
   return {
     ociVersion: "1.0.2",
     process: {

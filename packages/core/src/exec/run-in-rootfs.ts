@@ -8,6 +8,8 @@ import { runTool } from "./run-process.js";
 
 export const RUNC = "/usr/sbin/runc";
 export const DOCKER_INIT = "/usr/bin/docker-init";
+/** util-linux's setpriv: runc is started with a parent-death signal so it cannot outlive us. */
+const SETPRIV = "/usr/bin/setpriv";
 
 export class ExecUnavailable extends Error {}
 
@@ -39,7 +41,8 @@ export async function runInRootfs(o: RunOptions): Promise<number> {
   await mkdir(state, { recursive: true });
   const id = `layerlab-${randomBytes(6).toString("hex")}`;
   await writeFile(join(bundle, "config.json"), JSON.stringify(runtimeSpec(o.rootfs, { ...o, init: existsSync(DOCKER_INIT) ? DOCKER_INIT : null })));
-  const child = spawn(RUNC, ["--root", state, "run", "--bundle", bundle, id], { stdio: ["ignore", "pipe", "pipe"] });
+  const runc = [RUNC, "--root", state, "run", "--bundle", bundle, id];
+  const child = existsSync(SETPRIV) ? spawn(SETPRIV, ["--pdeathsig", "KILL", "--", ...runc], { stdio: ["ignore", "pipe", "pipe"] }) : spawn(runc[0]!, runc.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (c: Buffer) => o.onOutput("stdout", c.toString()));
   child.stderr.on("data", (c: Buffer) => o.onOutput("stderr", c.toString()));
   const kill = () => void runTool(RUNC, ["--root", state, "kill", id, "KILL"]).catch(() => undefined);
@@ -55,3 +58,4 @@ export async function runInRootfs(o: RunOptions): Promise<number> {
     await rm(bundle, { recursive: true, force: true });
   }
 }
+

@@ -1,3 +1,4 @@
+import { reapStaleTmp } from "./stale-tmp.js";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
@@ -38,11 +39,7 @@ export async function fsck(store: ImageStore, options: { repair?: boolean } = {}
   const problems: FsckProblem[] = [];
   const corrupt = (message: string) => problems.push({ message, kind: "corrupt" });
   let cleaned = 0;
-  const tmp = store.tmpDir;
-  for (const name of await readdir(tmp).catch(() => [] as string[])) {
-    await rm(join(tmp, name), { recursive: true, force: true });
-    cleaned++;
-  }
+  cleaned += await reapStaleTmp(store.tmpRoot);
   for (const dir of [store.root, join(store.root, "layerlab", "layers")]) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       if (/^\..*\.tmp$/.test(name)) {

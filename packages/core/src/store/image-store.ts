@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseTagName, type TagName } from "../image/image-name.js";
@@ -61,19 +62,22 @@ const EMPTY_INDEX: ImageIndex = { schemaVersion: 2, mediaType: MEDIA.ociIndex, m
  * index.json is the one list of images: a descriptor per (image, tag), and one without a name
  * for an image no tag names (dangling). Tags move; images stay until pruned.
  */
+const PROCESS_TMP = `${process.pid}-${randomBytes(4).toString("hex")}`;
+
 export class ImageStore {
   readonly blobs: BlobStore;
   private readonly meta: string;
 
   private constructor(readonly root: string) {
     this.meta = join(root, "layerlab");
-    this.blobs = new BlobStore(join(root, "blobs", "sha256"), join(this.meta, "tmp"));
+    this.blobs = new BlobStore(join(root, "blobs", "sha256"), this.tmpDir);
   }
 
   static async open(root: string): Promise<ImageStore> {
     const store = new ImageStore(root);
     await mkdir(join(root, "blobs", "sha256"), { recursive: true });
     for (const d of ["tmp", "locks", "layers", "leases"]) await mkdir(join(store.meta, d), { recursive: true });
+    await mkdir(store.tmpDir, { recursive: true });
     if ((await stat(join(root, "oci-layout")).catch(() => null)) === null) {
       await writeFileAtomic(join(root, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
     }
@@ -83,7 +87,16 @@ export class ImageStore {
     return store;
   }
 
+  /**
+   * This process's scratch directory (ingest, spools, overlay mounts, runc state). One per
+   * process, named for its PID, so what a dead process left behind can be told from what a
+   * live one is using.
+   */
   get tmpDir(): string {
+    return join(this.meta, "tmp", PROCESS_TMP);
+  }
+
+  get tmpRoot(): string {
     return join(this.meta, "tmp");
   }
 
