@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,7 @@ beforeAll(async () => {
   writeFileSync(join(ws, "Dockerfile"), "FROM busybox:1.36\nCOPY a.txt /a.txt\nRUN for i in 1 2 3; do echo line $i; done\n");
   writeFileSync(join(ws, "a.txt"), "a");
   // About 30 MB of log: more than a stuck viewer's socket buffers and the server's 4 MiB allowance.
+  writeFileSync(join(ws, "Dockerfile.slow"), "FROM busybox:1.36\nRUN sleep 31.5\n");
   writeFileSync(join(ws, "Dockerfile.noisy"), "FROM busybox:1.36\nRUN head -c 30000000 /dev/zero | tr '\\0' x | fold -w 1000\n");
   server = await startServer({ workspaceDir: ws, port: 0, token: "tok", webDist: null });
   base = server.url.replace(/\/\?token=.*$/, "");
@@ -140,6 +142,45 @@ describe("the build WebSocket", () => {
     expect([...stuckEvents, ...rest].map((e) => e.seq)).toEqual(all[0]!.map((e) => e.seq));
     for (const v of [resumed, ...others]) v.close();
   }, 120_000);
+
+  it("queues builds one at a time; cancelling stops the running step at once and drops a queued build", async () => {
+    const ws = await connect();
+    const replies: { type: string; buildId?: string; ok?: boolean }[] = [];
+    const events: BuildEvent[] = [];
+    ws.on("message", (data) => {
+      const m = JSON.parse(data.toString());
+      if (m.type === "event") events.push(m.event);
+      else replies.push(m);
+    });
+    const queuedId = async (n: number) => {
+      while (replies.filter((r) => r.type === "build.queued").length < n) await new Promise((r) => setTimeout(r, 20));
+      return replies.filter((r) => r.type === "build.queued")[n - 1]!.buildId!;
+    };
+    ws.send(JSON.stringify({ type: "build.start", dockerfile: "Dockerfile.slow", noCache: true }));
+    const first = await queuedId(1);
+    ws.send(JSON.stringify({ type: "build.start", dockerfile: "Dockerfile.slow", noCache: true }));
+    const second = await queuedId(2);
+    ws.send(JSON.stringify({ type: "subscribe", buildId: first }));
+    const status = async () => Object.fromEntries(((await (await fetch(`${base}/api/builds`, { headers: auth })).json()) as { builds: { id: string; status: string }[] }).builds.map((b) => [b.id, b.status]));
+    while (!events.some((e) => e.type === "step.started" && e.instruction.startsWith("RUN sleep"))) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(spawnSync("pgrep", ["-f", "sleep 31.5"]).stdout.toString()).not.toBe("");
+    expect(await status()).toMatchObject({ [first]: "running", [second]: "queued" });
+    ws.send(JSON.stringify({ type: "build.cancel", buildId: second }));
+    ws.send(JSON.stringify({ type: "build.cancel", buildId: first }));
+    const started = Date.now();
+    while (!events.some((e) => e.type === "build.failed")) await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(events.at(-1)).toMatchObject({ type: "build.failed", error: { code: "cancelled" } });
+    while ((await status())[second] === "queued" || (await status())[first] === "running") await new Promise((r) => setTimeout(r, 50));
+    expect(await status()).toMatchObject({ [first]: "cancelled", [second]: "cancelled" });
+    expect(spawnSync("pgrep", ["-f", "sleep 31.5"]).stdout.toString()).toBe("");
+    expect(replies.filter((r) => r.type === "build.cancelled")).toEqual([
+      { type: "build.cancelled", buildId: second, ok: true },
+      { type: "build.cancelled", buildId: first, ok: true },
+    ]);
+    ws.close();
+  }, 60_000);
 
   it("closes on malformed or oversized messages with a clear code", async () => {
     const a = await connect();
