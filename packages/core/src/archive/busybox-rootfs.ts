@@ -9,7 +9,7 @@ export const BUSYBOX = "/bin/busybox";
  * applet, /etc/passwd and /etc/group with root, user and other. It is the offline sample's base
  * image and the tests' base image; it throws when busybox-static is missing, so nothing skips.
  */
-export async function busyboxRootfsTar(extraFiles: Record<string, string> = {}): Promise<Buffer> {
+export async function busyboxRootfsTar(extraFiles: Record<string, string | { body: string; mode: number }> = {}): Promise<Buffer> {
   if (!existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} not found: install Debian's busybox-static (scripts/test.sh does)`);
   const applets = execFileSync(BUSYBOX, ["--list"], { encoding: "utf8" }).split("\n").filter((a) => a && a !== "busybox").sort();
   const pack = tar.pack();
@@ -29,7 +29,10 @@ export async function busyboxRootfsTar(extraFiles: Record<string, string> = {}):
     { name: "etc/passwd", mode: 0o644, mtime, uid: 0, gid: 0 },
     "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home:/bin/sh\nother:x:1001:1001:other:/home:/bin/sh\n",
   );
-  for (const [name, body] of Object.entries(extraFiles)) pack.entry({ name, mode: 0o644, mtime, uid: 0, gid: 0 }, body);
+  for (const [name, file] of Object.entries(extraFiles)) {
+    const { body, mode } = typeof file === "string" ? { body: file, mode: 0o644 } : file;
+    pack.entry({ name, mode, mtime, uid: 0, gid: 0 }, body);
+  }
   pack.finalize();
   return done;
 }

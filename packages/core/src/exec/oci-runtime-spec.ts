@@ -29,6 +29,8 @@ export interface ProcessSpec {
   /** Host path of a static init (tini) to run as PID 1, bind-mounted at /dev/init. */
   init: string | null;
   extraMounts?: { source: string; destination: string; readonly: boolean; type?: "bind" | "tmpfs" }[];
+  /** Give the process a terminal (runc hands its master to whoever holds the console socket). */
+  terminal?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export function runtimeSpec(rootfs: string, p: ProcessSpec): object {
   return {
     ociVersion: "1.0.2",
     process: {
-      terminal: false,
+      terminal: p.terminal ?? false,
       user: { uid: p.uid, gid: p.gid, additionalGids: p.additionalGids },
       args,
       env: p.env,

@@ -243,6 +243,11 @@ export class ImageStore {
     if (user !== null && !options.force) {
       throw new StoreError("in-use", `image ${image.id.slice(7, 19)} is in use by ${user}; stop and remove it first, or use --force`);
     }
+    if (user !== null) {
+      // As in Docker, forcing only untags an image a container still needs; prune removes it once unused.
+      await this.updateIndex((index) => untagAll(index, image.manifestDigest));
+      return { untagged: image.tags.map((t) => t.familiar), deleted };
+    }
     await this.updateIndex((index) => {
       index.manifests = index.manifests.filter((d) => d.digest !== image.manifestDigest);
     });
@@ -392,4 +397,13 @@ function pointTags(index: ImageIndex, desc: Descriptor, tags: TagName[], notes: 
     const { annotations, ...rest } = d;
     index.manifests.push({ ...rest, annotations: { [ADDED]: annotations?.[ADDED] ?? added } });
   }
+}
+
+/** Drops every tag of an image and keeps it, unnamed (dangling). */
+function untagAll(index: ImageIndex, manifestDigest: Digest): void {
+  const named = index.manifests.filter((d) => d.digest === manifestDigest);
+  if (named.length === 0) return;
+  const { annotations, ...rest } = named[0]!;
+  index.manifests = index.manifests.filter((d) => d.digest !== manifestDigest);
+  index.manifests.push({ ...rest, annotations: { [ADDED]: annotations?.[ADDED] ?? String(Date.now()) } });
 }
