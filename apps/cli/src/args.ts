@@ -10,10 +10,13 @@ export class UsageError extends Error {}
  * Parses argv against the options a command declares: `value` options take an argument,
  * `bool` options do not. Unknown options are usage errors (exit code 2), as in Docker's CLI.
  */
-export function parseArgs(argv: string[], spec: Record<string, "value" | "bool">, aliases: Record<string, string> = {}): ParsedArgs {
+export function parseArgs(argv: string[], spec: Record<string, "value" | "bool">, aliases: Record<string, string> = {}, o: { stopAtFirstPositional?: boolean } = {}): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string[]>();
   const add = (name: string, value: string) => options.set(name, [...(options.get(name) ?? []), value]);
+  // `-it` is `-i -t` when every letter is a boolean short flag, as in Docker's CLI.
+  const expanded = argv.flatMap((arg) => (/^-[a-zA-Z]{2,}$/.test(arg) && [...arg.slice(1)].every((ch) => spec[aliases[ch] ?? ch] === "bool") ? [...arg.slice(1)].map((ch) => `-${ch}`) : [arg]));
+  argv = expanded;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
@@ -21,6 +24,11 @@ export function parseArgs(argv: string[], spec: Record<string, "value" | "bool">
       break;
     }
     if (!arg.startsWith("-") || arg === "-") {
+      // For `run IMAGE CMD...` and `exec CONTAINER CMD...`, everything after the first positional is the command's.
+      if (o.stopAtFirstPositional) {
+        positionals.push(...argv.slice(i));
+        break;
+      }
       positionals.push(arg);
       continue;
     }

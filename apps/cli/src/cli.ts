@@ -5,6 +5,7 @@ import { outlineCommand, outlineUsage } from "./commands/outline.js";
 import { serveCommand, serveUsage } from "./commands/serve.js";
 import * as image from "./commands/image-commands.js";
 import * as registry from "./commands/registry-commands.js";
+import * as container from "./commands/container-commands.js";
 import { StoreError } from "@layerlab/core/node";
 
 const USAGE = `Usage: layerlab COMMAND [OPTIONS]
@@ -25,6 +26,15 @@ Images:
   save      Images → tar (docker-archive or OCI layout)
   load      Tar → images
   pull      Registry → store          push      Store → registry
+
+Containers:
+  run       Create and run a container (attached)
+  create    Create a container          start     Run a created or stopped container
+  stop      Stop running containers     kill      Signal running containers
+  rm        Remove containers           ps        List containers
+  logs      A container's output        exec      Run a command in a running container
+  diff      A container's changes       commit    Container → image
+  export    Container → filesystem tar  container prune   Remove stopped containers
 
 Run 'layerlab COMMAND --help' for a command's options.`;
 
@@ -52,6 +62,18 @@ const COMMANDS: Record<string, Command> = {
   fsck: { run: image.fsckCommand, usage: image.fsckUsage },
   pull: { run: registry.pullCommand, usage: registry.pullUsage },
   push: { run: registry.pushCommand, usage: registry.pushUsage },
+  create: { run: container.createCommand, usage: container.createUsage },
+  run: { run: container.runCommand, usage: container.runUsage },
+  start: { run: container.startCommand, usage: container.startUsage },
+  stop: { run: container.stopCommand, usage: container.stopUsage },
+  kill: { run: container.killCommand, usage: container.killUsage },
+  rm: { run: container.rmCommand, usage: container.rmUsage },
+  ps: { run: container.psCommand, usage: container.psUsage },
+  logs: { run: container.logsCommand, usage: container.logsUsage },
+  exec: { run: container.execCommand, usage: container.execUsage },
+  diff: { run: container.diffCommand, usage: container.diffUsage },
+  commit: { run: container.commitCommand, usage: container.commitUsage },
+  container: { run: container.containerCommand, usage: container.containerUsage },
 };
 
 export async function main(argv: string[], out = (s: string) => console.log(s), err = (s: string) => console.error(s)): Promise<number> {
@@ -65,7 +87,9 @@ export async function main(argv: string[], out = (s: string) => console.log(s), 
     err(`layerlab: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
+  // After the image or container, `run`, `create` and `exec` pass every argument to the command.
+  const ownArgs = ["run", "create", "exec"].includes(name) && rest.findIndex((a) => !a.startsWith("-")) >= 0 ? rest.slice(0, rest.findIndex((a) => !a.startsWith("-"))) : rest;
+  if (ownArgs.includes("--help") || ownArgs.includes("-h")) {
     out(command.usage);
     return 0;
   }

@@ -12,11 +12,13 @@ import {
   parseTagName,
   saveImages,
   StoreError,
+  ContainerStore,
   type TagName,
 } from "@layerlab/core/node";
 import { oneOf, option, parseArgs, UsageError } from "../args.js";
 import { humanAge, humanSize, table } from "../human.js";
-import { openStore } from "../store-access.js";
+import { containerUsing, openStore } from "../store-access.js";
+import { exportContainerIfAny } from "./container-commands.js";
 
 type Out = (s: string) => void;
 
@@ -118,10 +120,11 @@ export async function rmiCommand(argv: string[], out: Out, err: Out): Promise<nu
   const args = parseArgs(argv, { force: "bool" }, { f: "force" });
   if (args.positionals.length === 0) throw new UsageError("rmi needs at least one IMAGE");
   const store = await openStore();
+  const inUse = containerUsing(await ContainerStore.open(store));
   let status = 0;
   for (const ref of args.positionals) {
     try {
-      const { untagged, deleted } = await store.remove(ref, { force: args.options.has("force") });
+      const { untagged, deleted } = await store.remove(ref, { force: args.options.has("force"), inUse });
       for (const u of untagged) out(`Untagged: ${u}`);
       for (const d of deleted) out(`Deleted: ${d}`);
     } catch (e) {
@@ -160,7 +163,8 @@ export async function pruneCommand(argv: string[], out: Out): Promise<number> {
   }
   const store = await openStore();
   const cache = await store.buildCache.prune(args.options.has("all") && until === undefined && keepBytes === undefined ? { keepBytes: 0 } : { ...(until !== undefined ? { until } : {}), ...(keepBytes !== undefined ? { keepBytes } : {}) });
-  const { deleted, reclaimed } = await store.prune({ all: args.options.has("all") });
+  const used = await (await ContainerStore.open(store)).imagesInUse();
+  const { deleted, reclaimed } = await store.prune({ all: args.options.has("all"), keep: async (id) => used.has(id) });
   if (deleted.length > 0) out(["Deleted Images:", ...deleted.map((d) => `deleted: ${d}`), ""].join("\n"));
   if (cache.removed > 0) out(`Deleted build cache records: ${cache.removed}`);
   out(`Total reclaimed space: ${humanSize(reclaimed)}`);
@@ -173,13 +177,21 @@ Show disk usage: images, layers shared and unique, build cache, and what pruning
 
 export async function dfCommand(argv: string[], out: Out): Promise<number> {
   const args = parseArgs(argv, { verbose: "bool" }, { v: "verbose" });
-  const usage = await diskUsage(await openStore());
+  const store = await openStore();
+  const containers = await ContainerStore.open(store);
+  const records = await containers.list();
+  const used = await containers.imagesInUse();
+  const usage = await diskUsage(store, async (id) => used.has(id));
+  const containerSizes = await Promise.all(records.map(async (r) => ({ running: r.state.status === "running", size: await containers.changesSize(r.id) })));
+  const containersSize = containerSizes.reduce((s, x) => s + x.size, 0);
+  const stoppedSize = containerSizes.filter((x) => !x.running).reduce((s, x) => s + x.size, 0);
   const pct = (part: number, whole: number) => (whole === 0 ? "0%" : `${Math.round((part / whole) * 100)}%`);
   out(
     table(
       ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"],
       [
         ["Images", String(usage.images.total), String(usage.images.active), humanSize(usage.images.size), `${humanSize(usage.images.reclaimable)} (${pct(usage.images.reclaimable, usage.images.size)})`],
+        ["Containers", String(records.length), String(containerSizes.filter((x) => x.running).length), humanSize(containersSize), `${humanSize(stoppedSize)} (${pct(stoppedSize, containersSize)})`],
         ["Build Cache", String(usage.buildCache.total), "0", humanSize(usage.buildCache.size), humanSize(usage.buildCache.reclaimable)],
       ],
     ),
@@ -225,13 +237,15 @@ async function writeOutput(stream: NodeJS.ReadableStream, path: string | undefin
   await pipeline(stream, path === undefined ? process.stdout : createWriteStream(path));
 }
 
-export const exportUsage = `Usage: layerlab export [-o FILE] IMAGE
+export const exportUsage = `Usage: layerlab export [-o FILE] CONTAINER|IMAGE
 
-Write the image's flattened root filesystem as one tar (to stdout without -o).`;
+Write a container's filesystem (its image with its changes), or an image's flattened root
+filesystem, as one tar (to stdout without -o). A name that is both means the container.`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { output: "value" }, { o: "output" });
-  if (args.positionals.length !== 1) throw new UsageError("export needs exactly one IMAGE");
+  if (args.positionals.length !== 1) throw new UsageError("export needs exactly one CONTAINER or IMAGE");
+  if (await exportContainerIfAny(args.positionals[0]!, option(args, "output"))) return 0;
   await writeOutput(await exportRootfs(await openStore(), args.positionals[0]!), option(args, "output"));
   return 0;
 }

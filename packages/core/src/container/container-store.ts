@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { RUNC } from "../exec/run-in-rootfs.js";
+import { runTool } from "../exec/run-process.js";
 import { writeFileAtomic } from "../store/atomic-file.js";
 import type { Digest } from "../store/digest.js";
 import type { ImageStore } from "../store/image-store.js";
@@ -111,10 +113,22 @@ export class ContainerStore {
     });
   }
 
+  /** Removes a container that is not running; what a dead owner left (runc state, a mount) goes too. */
   async remove(id: string): Promise<void> {
-    // The record goes first, so a crash half-way leaves only an unnamed directory that fsck-like cleanup can drop.
+    if (existsSync(RUNC)) await runTool(RUNC, ["--root", this.runcRoot, "delete", "--force", id]).catch(() => undefined);
+    await runTool("umount", ["-l", join(this.dir(id), "merged")]).catch(() => undefined);
+    // The record goes first, so a crash half-way leaves only a directory with no record, which list() ignores.
     await rm(join(this.dir(id), "container.json"), { force: true });
     if (existsSync(this.dir(id))) await rm(this.dir(id), { recursive: true, force: true });
+  }
+
+  /** Bytes of the container's own changes (its upper directory), as `docker ps -s` and `df` report. */
+  async changesSize(id: string): Promise<number> {
+    let total = 0;
+    for (const e of await readdir(join(this.dir(id), "upper"), { withFileTypes: true, recursive: true }).catch(() => [])) {
+      if (e.isFile()) total += (await lstat(join(e.parentPath, e.name)).catch(() => null))?.size ?? 0;
+    }
+    return total;
   }
 
   /** Image IDs that containers (running or not) were created from: rmi refuses them, prune keeps them. */
