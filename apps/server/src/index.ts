@@ -3,13 +3,15 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { busyboxRootfsTar, BUSYBOX, ImageStore, importRootfs, layerlabHome, parseTagName } from "@layerlab/core/node";
+import { busyboxRootfsTar, BUSYBOX, ContainerStore, ImageStore, importRootfs, layerlabHome, parseTagName } from "@layerlab/core/node";
 import { createApp } from "./app.js";
 import { newToken } from "./security/access-token.js";
 import { allowedHosts } from "./security/host-allowlist.js";
 import { Workspace } from "./workspace/workspace.js";
 import { BuildHub } from "./builds/build-hub.js";
-import { attachBuildSocket } from "./ws/build-socket.js";
+import { buildSocket } from "./ws/build-socket.js";
+import { routeSockets } from "./ws/socket-router.js";
+import { terminalSocket } from "./ws/terminal-socket.js";
 
 export interface ServeOptions {
   /** Where warnings go (the CLI prints them on stderr). */
@@ -88,8 +90,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const port = typeof address === "object" && address ? address.port : 0;
   const hub = await BuildHub.open(store, workspace.root);
   const hosts = allowedHosts(host, port);
-  const wss = attachBuildSocket(server, hub, { token, hosts });
-  const app = createApp({ token, hosts, workspace, store, hub, webDist: options.webDist === undefined ? WEB_DIST : options.webDist, maxUploadBytes: options.maxUploadBytes ?? uploadLimit() });
+  const containers = await ContainerStore.open(store);
+  const wss = buildSocket(hub);
+  const terminals = terminalSocket(containers);
+  routeSockets(server, { "/api/ws": wss, "/api/terminal": terminals }, { token, hosts });
+  const app = createApp({ token, hosts, workspace, store, containers, hub, webDist: options.webDist === undefined ? WEB_DIST : options.webDist, maxUploadBytes: options.maxUploadBytes ?? uploadLimit() });
   server.on("request", app);
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return {
@@ -100,8 +105,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     server,
     close: () =>
       new Promise((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
+        for (const s of [wss, terminals]) {
+          for (const client of s.clients) client.terminate();
+          s.close();
+        }
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,4 +1,4 @@
-import { diffImages, imageEfficiency, imageHistory, imageSize, layerRecords, type ImageStore, type StoredImage } from "@layerlab/core/node";
+import { diffImages, imageEfficiency, imageHistory, imageSize, layerRecords, type ContainerStore, type ImageStore, type StoredImage } from "@layerlab/core/node";
 import { Router } from "express";
 import { z } from "zod";
 import { handle } from "./http-errors.js";
@@ -14,7 +14,11 @@ async function layersOf(store: ImageStore, image: StoredImage) {
 }
 
 /** Images: list, detail, tag, remove, prune, efficiency and the diff of two images. */
-export function imageRoutes(store: ImageStore): Router {
+export function imageRoutes(store: ImageStore, containers: ContainerStore): Router {
+  const inUse = async (id: string) => {
+    const user = (await containers.imagesInUse()).get(id as StoredImage["id"]);
+    return user ? `container ${user.slice(0, 12)}` : null;
+  };
   const r = Router();
   r.get(
     "/",
@@ -26,7 +30,8 @@ export function imageRoutes(store: ImageStore): Router {
     "/prune",
     handle(async (req) => {
       const { all } = PruneBody.parse(req.body ?? {});
-      return store.prune({ all });
+      const used = await containers.imagesInUse();
+      return store.prune({ all, keep: async (id) => used.has(id) });
     }),
   );
   r.get(
@@ -65,7 +70,7 @@ export function imageRoutes(store: ImageStore): Router {
     "/:ref",
     handle(async (req) => {
       const { force } = RemoveQuery.parse(req.query);
-      return store.remove(req.params.ref!, { force: force === "true" });
+      return store.remove(req.params.ref!, { force: force === "true", inUse });
     }),
   );
   r.get(

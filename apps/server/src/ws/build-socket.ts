@@ -1,19 +1,16 @@
-import type { IncomingMessage, Server } from "node:http";
-import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { BuildHub } from "../builds/build-hub.js";
-import { hasToken } from "../security/access-token.js";
 import { ClientMessageSchema, CLOSE, MAX_MESSAGE_BYTES } from "./client-messages.js";
 import { ViewerStream } from "./viewer-stream.js";
 
 const HEARTBEAT_MS = 15_000;
 
 /**
- * The build WebSocket at /api/ws. The handshake checks Host (DNS rebinding), Origin (cross-site
- * WebSocket hijacking) and the token before upgrading. Each viewer can start and cancel builds
- * and subscribe to one build (or to whatever build is latest); viewer counts are broadcast.
+ * The build WebSocket at /api/ws (the router checks Host, Origin and the token). Each viewer
+ * can start and cancel builds and subscribe to one build (or to whatever build is latest);
+ * viewer counts are broadcast.
  */
-export function attachBuildSocket(server: Server, hub: BuildHub, options: { token: string; hosts: Set<string> }): WebSocketServer {
+export function buildSocket(hub: BuildHub): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const viewers = new Map<string, Set<ViewerStream>>();
 
@@ -21,20 +18,6 @@ export function attachBuildSocket(server: Server, hub: BuildHub, options: { toke
     const set = viewers.get(buildId);
     for (const v of set ?? []) v.send({ type: "viewers", buildId, count: set?.size ?? 0 });
   };
-
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    const reject = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (url.pathname !== "/api/ws") return reject(404, "Not Found");
-    const host = (req.headers.host ?? "").toLowerCase();
-    if (!options.hosts.has(host)) return reject(403, "Forbidden Host");
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) return reject(403, "Forbidden Origin");
-    if (!hasToken(options.token, req.headers.cookie, req.headers.authorization)) return reject(401, "Unauthorized");
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws));
-  });
 
   wss.on("connection", (ws: WebSocket) => {
     let unsubscribe: (() => void) | null = null;

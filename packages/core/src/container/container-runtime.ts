@@ -27,6 +27,8 @@ export interface ContainerProcess {
   /** Ends the process's input (stdin EOF). */
   end(): void;
   resize(size: TerminalSize): void;
+  /** Kills this process (for an exec, also hangs up its terminal). */
+  kill(): void;
   exited: Promise<number>;
 }
 
@@ -77,6 +79,7 @@ function processHandle(child: ChildProcess, tty: boolean, o: AttachOptions, log?
     resize: (size) => {
       if (control && Number.isInteger(size.rows) && Number.isInteger(size.cols)) control.write(`resize ${size.rows} ${size.cols}\n`);
     },
+    kill: () => void child.kill("SIGKILL"),
     exited: new Promise((resolve, reject) => {
       child.once("error", reject);
       child.once("close", (code, signal) => resolve(code ?? (signal === "SIGKILL" ? 137 : 128)));
