@@ -10,15 +10,7 @@ import type { ImageStore } from "../store/image-store.js";
 import { StoreError } from "../store/store-error.js";
 import { withStoreLock } from "../store/store-lock.js";
 import { ContainerRecordSchema, type ContainerRecord } from "./container-record.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { processAlive } from "../store/process-alive.js";
 
 /**
  * Containers beside the image store: `layerlab/containers/<id>/` holds the record, the
@@ -59,7 +51,7 @@ export class ContainerStore {
     const parsed = ContainerRecordSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return null;
     const r = parsed.data;
-    if (r.state.status === "running" && (r.state.owner === null || !alive(r.state.owner))) {
+    if (r.state.status === "running" && (r.state.owner === null || !processAlive(r.state.owner))) {
       return { ...r, state: { ...r.state, status: "exited", exitCode: r.state.exitCode ?? 137, finishedAt: r.state.finishedAt ?? new Date().toISOString(), error: "the Layerlab process that ran it stopped", owner: null } };
     }
     return r;

@@ -3,15 +3,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { RUNC } from "../exec/run-in-rootfs.js";
 import { runTool } from "../exec/run-process.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { processAlive } from "./process-alive.js";
 
 /** Mount points at or under `dir`, deepest first, from the kernel's table. */
 async function mountsUnder(dir: string): Promise<string[]> {
@@ -34,7 +26,7 @@ export async function reapStaleTmp(tmpRoot: string): Promise<number> {
   let reaped = 0;
   for (const name of await readdir(tmpRoot).catch(() => [] as string[])) {
     const owner = /^(\d+)-[0-9a-f]+$/.exec(name);
-    if (owner && alive(Number(owner[1]))) continue;
+    if (owner && processAlive(Number(owner[1]))) continue;
     const dir = join(tmpRoot, name);
     const state = join(dir, "runc-state");
     if (existsSync(RUNC)) {

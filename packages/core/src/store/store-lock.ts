@@ -1,16 +1,8 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { processAlive } from "./process-alive.js";
 
 const WAIT_MS = 60_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,7 +26,7 @@ export async function withStoreLock<T>(lockDir: string, name: string, fn: () => 
       const pid = Number(await readFile(owner, "utf8").catch(() => ""));
       // An owner that died, or one that died between mkdir and writing its pid a while ago.
       const orphan = pid === 0 && Date.now() - ((await stat(dir).catch(() => null))?.mtimeMs ?? Date.now()) > 10_000;
-      if ((pid > 0 && !alive(pid)) || orphan) {
+      if ((pid > 0 && !processAlive(pid)) || orphan) {
         await rm(dir, { recursive: true, force: true });
         continue;
       }
