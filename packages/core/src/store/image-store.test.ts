@@ -55,12 +55,13 @@ describe("the image store", () => {
     expect(await store.images()).toEqual([]);
   });
 
-  it("rmi refuses an image in use unless forced", async () => {
+  it("rmi refuses an image in use unless forced, and forced only untags it (the user still needs it)", async () => {
     const store = await fresh();
     const { id } = await importRootfs(store, [rootfs], { tags: [tag("used:1")] });
     const inUse = async (i: string) => (i === id ? "container happy_turing" : null);
     await expect(store.remove("used:1", { inUse })).rejects.toThrow("is in use by container happy_turing");
-    expect((await store.remove("used:1", { inUse, force: true })).deleted).toEqual([id]);
+    expect(await store.remove("used:1", { inUse, force: true })).toEqual({ untagged: ["used:1"], deleted: [] });
+    expect((await store.resolve(id)).tags).toEqual([]);
   });
 
   it("prune removes dangling images; -a removes every unused image; blobs go with them", async () => {
