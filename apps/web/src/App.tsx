@@ -8,6 +8,15 @@ import { FileTree } from "./files/FileTree.js";
 import { StageGraph } from "./graph/StageGraph.js";
 import { DiagnosticsPanel } from "./panels/DiagnosticsPanel.js";
 import { isDockerfile, useWorkspace } from "./state/workspace-store.js";
+import { ImagesPage } from "./images/ImagesPage.js";
+import { ContainersPage } from "./containers/ContainersPage.js";
+
+type Page = "workspace" | "images" | "containers";
+const PAGES: [Page, string][] = [
+  ["workspace", "Workspace"],
+  ["images", "Images"],
+  ["containers", "Containers"],
+];
 
 export function App() {
   const { entries, openPath, text, saved, error, loadFiles, open, edit, save } = useWorkspace();
@@ -19,6 +28,8 @@ export function App() {
   const [buildArgs, setBuildArgs] = useState("");
   const [builtFile, setBuiltFile] = useState<string | null>(null);
   const [openImage, setOpenImage] = useState<string | null>(null);
+  const [page, setPage] = useState<Page>("workspace");
+  const [container, setContainer] = useState<string | null>(null);
 
   useEffect(() => {
     void loadFiles();
@@ -59,6 +70,15 @@ export function App() {
     <div className={`app theme-${theme}`}>
       <header>
         <strong>Layerlab</strong>
+        <nav className="tabs" aria-label="Pages">
+          {PAGES.map(([id, label]) => (
+            <button key={id} className={page === id ? "tab active" : "tab"} aria-current={page === id ? "page" : undefined} onClick={() => setPage(id)}>
+              {label}
+            </button>
+          ))}
+        </nav>
+        {page === "workspace" ? (
+          <>
         <span className="path">{openPath ?? ""}{text !== saved ? " ●" : ""}</span>
         <button onClick={() => void save()} disabled={text === saved} aria-label="Save file (Ctrl+S)">
           Save
@@ -72,6 +92,10 @@ export function App() {
             Cancel
           </button>
         )}
+          </>
+        ) : (
+          <span className="path" />
+        )}
         <button onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
           {theme === "dark" ? "Light" : "Dark"} theme
         </button>
@@ -81,10 +105,26 @@ export function App() {
           {error}
         </div>
       )}
-      <main>
+      {page !== "workspace" && (
+        <section className="page-host">
+          {openImage !== null && <ImageView imageId={openImage} onClose={() => setOpenImage(null)} />}
+          {page === "images" ? (
+            <ImagesPage
+              onOpen={setOpenImage}
+              onRun={(id) => {
+                setContainer(id);
+                setPage("containers");
+              }}
+            />
+          ) : (
+            <ContainersPage selected={container} onSelect={setContainer} onOpenImage={setOpenImage} theme={theme} />
+          )}
+        </section>
+      )}
+      <main hidden={page !== "workspace"}>
         <FileTree entries={entries} openPath={openPath} onOpen={(p) => void open(p)} />
         <section className="editor" aria-label="Editor">
-          {openImage !== null && <ImageView imageId={openImage} onClose={() => setOpenImage(null)} />}
+          {openImage !== null && page === "workspace" && <ImageView imageId={openImage} onClose={() => setOpenImage(null)} />}
           {openPath !== null && (
             <DockerfileEditor
               path={openPath}

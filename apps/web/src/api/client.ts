@@ -56,7 +56,53 @@ export interface FileRow {
   change: "added" | "modified" | "deleted" | "unchanged";
 }
 
+export interface ImageRow {
+  id: string;
+  tags: string[];
+  created: string | null;
+  size: number;
+}
+
+export interface ContainerRow {
+  id: string;
+  name: string;
+  image: string;
+  imageRef: string;
+  command: string[];
+  created: string;
+  status: string;
+  tty: boolean;
+  state: { status: "created" | "running" | "exited"; exitCode: number | null; error: string | null };
+}
+
+export interface ContainerChange {
+  kind: "A" | "C" | "D";
+  path: string;
+}
+
+export interface DiskUsage {
+  images: { total: number; active: number; size: number; reclaimable: number };
+  shared: number;
+  unique: number;
+  buildCache: { total: number; size: number; reclaimable: number };
+  containers: { total: number; running: number; size: number; reclaimable: number };
+}
+
+const ref = (r: string) => encodeURIComponent(r);
+
 export const api = {
+  images: () => request<{ images: ImageRow[] }>("GET", "/api/images"),
+  removeImage: (r: string, force = false) => request<{ untagged: string[]; deleted: string[] }>("DELETE", `/api/images/${ref(r)}?force=${force}`),
+  tagImage: (r: string, tag: string) => request<{ tag: string }>("POST", `/api/images/${ref(r)}/tag`, { tag }),
+  pruneImages: (all: boolean) => request<{ deleted: string[]; reclaimed: number }>("POST", "/api/images/prune", { all }),
+  diskUsage: () => request<DiskUsage>("GET", "/api/system/df"),
+  containers: () => request<{ containers: ContainerRow[] }>("GET", "/api/containers"),
+  runContainer: (image: string) => request<ContainerRow>("POST", "/api/containers", { image, tty: true }),
+  startContainer: (id: string) => request<ContainerRow>("POST", `/api/containers/${ref(id)}/start`),
+  stopContainer: (id: string) => request<ContainerRow>("POST", `/api/containers/${ref(id)}/stop`, { timeout: 5 }),
+  removeContainer: (id: string) => request<{ removed: string }>("DELETE", `/api/containers/${ref(id)}?force=true`),
+  containerChanges: (id: string) => request<{ changes: ContainerChange[] }>("GET", `/api/containers/${ref(id)}/diff`),
+  commitContainer: (id: string, tag: string, message: string) => request<{ id: string; tag: string | null }>("POST", `/api/containers/${ref(id)}/commit`, { ...(tag ? { tag } : {}), ...(message ? { message } : {}) }),
   image: (ref: string) => request<ImageDetail>("GET", `/api/images/${encodeURIComponent(ref)}`),
   layerFiles: (ref: string, layer: number, dir: string, view: "layer" | "merged") =>
     request<{ dir: string; total: number; entries: FileRow[] }>("GET", `/api/images/${encodeURIComponent(ref)}/layers/${layer}/files?dir=${encodeURIComponent(dir)}&view=${view}&limit=5000`),

@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, ApiError, type DiskUsage, type ImageRow } from "../api/client.js";
+import { formatSize } from "../format/size.js";
+
+const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
+
+/** The store's images with open, run and remove, and what the store uses on disk. */
+export function ImagesPage({ onOpen, onRun }: { onOpen(id: string): void; onRun(containerId: string): void }) {
+  const [images, setImages] = useState<ImageRow[]>([]);
+  const [usage, setUsage] = useState<DiskUsage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [list, df] = await Promise.all([api.images(), api.diskUsage()]);
+      setImages(list.images);
+      setUsage(df);
+      setError(null);
+    } catch (e) {
+      setError(message(e));
+    }
+  }, []);
+  useEffect(() => void refresh(), [refresh]);
+
+  const act = async (f: () => Promise<unknown>) => {
+    try {
+      await f();
+      await refresh();
+    } catch (e) {
+      setError(message(e));
+    }
+  };
+
+  return (
+    <div className="page images-page" aria-label="Images">
+      {error && (
+        <div className="error-banner" role="alert">
+          {error}
+        </div>
+      )}
+      {usage && (
+        <p className="usage" aria-label="Disk usage">
+          {usage.images.total} images, {formatSize(usage.images.size)} ({formatSize(usage.shared)} shared) · {usage.containers.total} containers, {formatSize(usage.containers.size)} of changes · build cache {formatSize(usage.buildCache.size)} · reclaimable {formatSize(usage.images.reclaimable + usage.containers.reclaimable + usage.buildCache.reclaimable)}
+          <button onClick={() => void act(() => api.pruneImages(false))} aria-label="Remove dangling images">
+            Prune dangling
+          </button>
+        </p>
+      )}
+      <table className="list-table" aria-label="Image list">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Image ID</th>
+            <th>Created</th>
+            <th>Size</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {images.map((i) => {
+            const name = i.tags[0] ?? "<none>";
+            return (
+              <tr key={i.id}>
+                <td>{i.tags.join(", ") || "<none>"}</td>
+                <td className="mono">{i.id.slice(7, 19)}</td>
+                <td>{i.created ? new Date(i.created).toLocaleString() : ""}</td>
+                <td>{formatSize(i.size)}</td>
+                <td className="actions">
+                  <button onClick={() => onOpen(i.id)} aria-label={`Open image ${name}`}>
+                    Open
+                  </button>
+                  <button onClick={() => void act(async () => onRun((await api.runContainer(i.tags[0] ?? i.id)).id))} aria-label={`Run image ${name}`}>
+                    Run
+                  </button>
+                  <button onClick={() => void act(() => api.removeImage(i.tags[0] ?? i.id))} aria-label={`Remove image ${name}`}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
