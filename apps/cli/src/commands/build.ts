@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { analyzeDockerfile, type BuildEvent } from "@layerlab/core";
+import { analyzeDockerfile, parsePlatform, type BuildEvent } from "@layerlab/core";
 import { build, BuildError, dockerConfigCredentials, gitContext, isGitContext, layerlabHome, pullImage, readRegistrySettings, tarContext } from "@layerlab/core/node";
 import { oneOf, option, parseArgs, UsageError } from "../args.js";
 import { formatDiagnostics } from "../diagnostics-format.js";
@@ -18,6 +18,7 @@ Options:
       --build-arg K=V      Set a build argument (repeatable)
       --secret id=ID,src=FILE   Make FILE available to RUN --mount=type=secret,id=ID
       --no-cache           Do not use the cache
+      --platform OS/ARCH   Build for this platform (bases must have it; RUN needs an emulator for a foreign one)
       --progress MODE      tty, plain or json (NDJSON events); default tty on a terminal, else plain
 
 Exit codes: 0 built, 1 build failed, 2 bad usage or Dockerfile errors.`;
@@ -25,7 +26,7 @@ Exit codes: 0 built, 1 build failed, 2 bad usage or Dockerfile errors.`;
 const color = (code: number, s: string, on: boolean) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
 export async function buildCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const args = parseArgs(argv, { file: "value", tag: "value", target: "value", "build-arg": "value", secret: "value", "no-cache": "bool", progress: "value" }, { f: "file", t: "tag" });
+  const args = parseArgs(argv, { file: "value", tag: "value", target: "value", "build-arg": "value", secret: "value", "no-cache": "bool", progress: "value", platform: "value" }, { f: "file", t: "tag" });
   const contextArg = args.positionals[0];
   if (contextArg === undefined || args.positionals.length > 1) throw new UsageError("build needs exactly one CONTEXT directory");
   const progress = oneOf(option(args, "progress"), ["tty", "plain", "json", "auto"] as const, "auto", "--progress");
@@ -93,6 +94,9 @@ async function buildIn(
     else if (e.type === "build.failed") err(`${color(31, "error", colors)}: ${e.error.message}`);
   };
   const settings = await readRegistrySettings(layerlabHome());
+  const platformText = option(args, "platform");
+  const platform = platformText === undefined ? undefined : parsePlatform(platformText);
+  if (platform === null) throw new UsageError(`invalid --platform "${platformText}": use os/arch[/variant], e.g. linux/arm64`);
   try {
     await build({
       store,
@@ -104,8 +108,9 @@ async function buildIn(
       tags: args.options.get("tag") ?? [],
       noCache: args.options.has("no-cache"),
       secrets,
-      fetchBase: async (ref) => {
-        await pullImage(store, ref, { credentials: dockerConfigCredentials(), settings });
+      ...(platform ? { platform } : {}),
+      fetchBase: async (ref, wanted) => {
+        await pullImage(store, ref, { credentials: dockerConfigCredentials(), settings, platform: wanted });
       },
       onEvent,
     });

@@ -1,3 +1,4 @@
+import type { Platform } from "../image/oci-schemas.js";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, mkdtemp, open, rm, writeFile } from "node:fs/promises";
@@ -36,7 +37,7 @@ export async function copyStep(
   ins: CopyInstruction,
   state: StageState,
   word: (w: Word | null) => string,
-  ensureImage: (ref: string) => Promise<StoredImage>,
+  ensureImage: (ref: string, platform?: Platform) => Promise<StoredImage>,
 ): Promise<{ key: string; outcome: StepOutcome; createdBy: string }> {
   const flag = (name: string) => ins.flags.findLast((f) => f.name === name)?.value ?? null;
   const from = flag("from");
@@ -64,7 +65,7 @@ export async function copyStep(
       const stage = await b.stageResult(from);
       if (stage !== null) layers = stage.layers;
       else {
-        const image = await ensureImage(from);
+        const image = await ensureImage(from, state.platform);
         layers = image.manifest.layers.map((l, i) => ({ digest: l.digest, diffId: image.config.rootfs.diff_ids[i]!, size: 0, compressedSize: l.size, mediaType: l.mediaType }));
       }
       const view = await mountOverlay(b.store.tmpDir, await lowerDirs(b.store, layers));

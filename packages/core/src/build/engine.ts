@@ -6,12 +6,13 @@ import { cacheKey, explainMiss, type KeyInputs } from "../cache/cache-key.js";
 import { scanContext, type ContextScan } from "../context/context-scan.js";
 import { StatCache } from "../context/stat-cache.js";
 import type { Instruction, Word } from "../dockerfile/ast.js";
-import { PROXY_ARGS } from "../expand/predefined-args.js";
+import { formatPlatform, parsePlatform, PROXY_ARGS } from "../expand/predefined-args.js";
 import { resolveVariables, type Resolution } from "../expand/resolve.js";
 import { findTarget, reachableStages } from "../graph/stage-graph.js";
 import { stageLabel } from "../graph/stages.js";
 import { parseTagName, type TagName } from "../image/image-name.js";
-import type { ImageConfig } from "../image/oci-schemas.js";
+import type { ImageConfig, Platform } from "../image/oci-schemas.js";
+import { StoreError } from "../store/store-error.js";
 import { analyzeDockerfile } from "../lint/lint.js";
 import { parseDockerfile } from "../dockerfile/parse.js";
 import { lex } from "../expand/lexer.js";
@@ -43,7 +44,9 @@ export interface BuildRequest {
   /** Secret id → host file, for RUN --mount=type=secret. Never keyed, never stored. */
   secrets?: Record<string, string>;
   /** Resolves a base image missing from the store (pull through mirrors); throws when it cannot. */
-  fetchBase?: (ref: string) => Promise<void>;
+  fetchBase?: (ref: string, platform: Platform) => Promise<void>;
+  /** The platform to build for (`--platform`); the host's by default. */
+  platform?: Platform;
   onEvent?: (e: BuildEvent) => void;
   signal?: AbortSignal;
   buildId?: string;
@@ -106,7 +109,9 @@ async function runBuild(request: BuildRequest, sink: EventSink): Promise<{ image
     return name;
   });
   const buildArgs = request.buildArgs ?? {};
-  const first = analyzeDockerfile(request.dockerfileText, { buildArgs });
+  const host = hostPlatform();
+  const targetPlatform = request.platform ?? host;
+  const first = analyzeDockerfile(request.dockerfileText, { buildArgs, targetPlatform, buildPlatform: host });
   const errors = first.diagnostics.filter((d) => d.code.startsWith("parse/") || d.code.startsWith("graph/"));
   if (errors.length > 0) throw new BuildError("dockerfile", `${request.dockerfilePath}:${errors[0]!.range.line}:${errors[0]!.range.column}: ${errors[0]!.message}`, errors[0]!.range, errors);
   const graph = first.graph;
@@ -118,30 +123,48 @@ async function runBuild(request: BuildRequest, sink: EventSink): Promise<{ image
 
   // Base images first: RUN and ENV expansion need their environment.
   const bases = new Map<string, StoredImage>();
-  const ensureImage = async (ref: string): Promise<StoredImage> => {
-    const known = bases.get(ref);
+  const ensureImage = async (ref: string, platform: Platform = targetPlatform): Promise<StoredImage> => {
+    const key = `${ref}\0${formatPlatform(platform)}`;
+    const known = bases.get(key);
     if (known) return known;
-    let image = await store.resolve(ref).catch(() => null);
+    const lookup = () =>
+      store.resolve(ref, platform).catch((e: unknown) => {
+        // A multi-platform image without this platform: say which platforms it has.
+        if (e instanceof StoreError && e.message.startsWith(`no ${platform.os}/`)) throw new BuildError("base-image", `base image ${ref}: ${e.message}`);
+        return null;
+      });
+    let image = await lookup();
     if (image === null && request.fetchBase) {
-      await request.fetchBase(ref);
-      image = await store.resolve(ref).catch(() => null);
+      await request.fetchBase(ref, platform);
+      image = await lookup();
     }
     if (image === null) throw new BuildError("base-image", `base image ${ref} is not in the store and could not be pulled: load it (layerlab load), import it, or set registry-mirrors`);
-    bases.set(ref, image);
+    if (image.config.architecture !== platform.architecture || image.config.os !== platform.os) {
+      throw new BuildError("base-image", `base image ${ref} is ${image.config.os}/${image.config.architecture}, not ${formatPlatform(platform)}: pull or load the ${formatPlatform(platform)} variant, or build with --platform ${image.config.os}/${image.config.architecture}`);
+    }
+    bases.set(key, image);
     return image;
+  };
+  const stagePlatform = (i: number): Platform => {
+    const text = first.resolution.stages[i]!.platform;
+    if (text === null || text === "") return targetPlatform;
+    const parsed = parsePlatform(text);
+    if (parsed === null) throw new BuildError("invalid-option", `invalid platform "${text}" in FROM --platform: use os/arch[/variant], e.g. linux/arm64`, first.resolution.split.stages[i]!.from.range);
+    return parsed;
   };
   for (const i of reachable) {
     const r = first.resolution.stages[i]!;
     if (r.baseStage === null && r.image !== null && r.image !== "scratch") {
       try {
-        await ensureImage(r.image);
+        await ensureImage(r.image, stagePlatform(i));
       } catch (e) {
         const from = first.resolution.split.stages[i]!.from;
         throw e instanceof BuildError ? new BuildError(e.code, e.message, from.range) : e;
       }
     }
   }
-  const resolution = resolveVariables(first.dockerfile, { buildArgs, imageEnv: (ref) => bases.get(ref)?.config.config?.Env ?? undefined });
+  const baseEnv = (ref: string) => (bases.get(`${ref}\0${formatPlatform(targetPlatform)}`) ?? [...bases.entries()].find(([k]) => k.startsWith(`${ref}\0`))?.[1])?.config.config?.Env ?? undefined;
+  const resolution = resolveVariables(first.dockerfile, { buildArgs, targetPlatform, buildPlatform: host, imageEnv: baseEnv });
 
   const cache = store.buildCache;
   let scan: Promise<ContextScan> | null = null;
@@ -192,19 +215,20 @@ async function runBuild(request: BuildRequest, sink: EventSink): Promise<{ image
   const runStageOnce = (index: number): Promise<StageState> => {
     let p = stagePromises.get(index);
     if (!p) {
-      p = runStage(bctx, index, ensureImage);
+      p = runStage(bctx, index, ensureImage, stagePlatform(index));
       stagePromises.set(index, p);
     }
     return p;
   };
   const finals = await Promise.all(reachable.map((i) => runStageOnce(i)));
   const final = finals[reachable.indexOf(target)]!;
-  const platform = hostPlatform();
+  const platform = final.platform;
   const created = new Date().toISOString();
   const config: ImageConfig = {
     created,
     architecture: platform.architecture,
     os: platform.os,
+    ...(platform.variant ? { variant: platform.variant } : {}),
     config: final.config,
     rootfs: { type: "layers", diff_ids: final.layers.map((l) => l.diffId) },
     history: final.history,
@@ -213,7 +237,7 @@ async function runBuild(request: BuildRequest, sink: EventSink): Promise<{ image
   return { imageId: id, tags: tags.map((t) => t.familiar), size: await imageSize(store, await store.resolve(id)) };
 }
 
-async function runStage(b: BuildContext, index: number, ensureImage: (ref: string) => Promise<StoredImage>): Promise<StageState> {
+async function runStage(b: BuildContext, index: number, ensureImage: (ref: string, platform?: Platform) => Promise<StoredImage>, platform: Platform): Promise<StageState> {
   const { resolution, sink } = b;
   const stage = resolution.split.stages[index]!;
   const resolved = resolution.stages[index]!;
@@ -226,17 +250,17 @@ async function runStage(b: BuildContext, index: number, ensureImage: (ref: strin
   sink.emit({ type: "step.started", stage: index, step: fromStep, line: stage.from.range.line, instruction: instructionText(stage.from) });
   if (resolved.baseStage !== null) {
     const parent = await b.stageResult(String(resolved.baseStage));
-    state = { ...parent!, history: [...parent!.history], layers: [...parent!.layers], runEnv: [...parent!.runEnv], args: [...parent!.args], argNames: new Set(parent!.argNames), cmdSet: false };
+    state = { ...parent!, platform: parent!.platform, history: [...parent!.history], layers: [...parent!.layers], runEnv: [...parent!.runEnv], args: [...parent!.args], argNames: new Set(parent!.argNames), cmdSet: false };
   } else if (resolved.image === "scratch" || resolved.image === null) {
     const config = { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] };
-    state = { layers: [], history: [], config, runEnv: envPairs(config.Env), key: cacheKey([{ name: "base", value: "scratch" }]), args: [], argNames: new Set(), cmdSet: false };
+    state = { layers: [], history: [], config, runEnv: envPairs(config.Env), key: cacheKey([{ name: "base", value: "scratch" }]), args: [], argNames: new Set(), cmdSet: false, platform };
   } else {
-    const image = await ensureImage(resolved.image);
+    const image = await ensureImage(resolved.image, platform);
     const layers: LayerRef[] = image.manifest.layers.map((l, i) => ({ digest: l.digest, diffId: image.config.rootfs.diff_ids[i]!, size: 0, compressedSize: l.size, mediaType: l.mediaType }));
     const config = { ...(image.config.config ?? {}) };
     if (getEnv(config, "PATH") === undefined) config.Env = [...(config.Env ?? []), "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
     const base = chainId(image.config.rootfs.diff_ids as Digest[]) ?? "empty";
-    state = { layers, history: [...(image.config.history ?? [])], config, runEnv: envPairs(config.Env), key: cacheKey([{ name: "base", value: base }]), args: [], argNames: new Set(), cmdSet: false };
+    state = { layers, history: [...(image.config.history ?? [])], config, runEnv: envPairs(config.Env), key: cacheKey([{ name: "base", value: base }]), args: [], argNames: new Set(), cmdSet: false, platform };
   }
   sink.emit({ type: "step.finished", step: fromStep, stage: index, line: stage.from.range.line, instruction: instructionText(stage.from), cache: "none", reason: null, durationMs: Date.now() - fromStarted, layer: null });
 

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import type { Platform } from "../image/oci-schemas.js";
+import { hostPlatform } from "../store/image-store.js";
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join, posix } from "node:path";
@@ -22,6 +25,15 @@ export function runArgv(ins: RunInstruction, shell: string[]): string[] {
   const only = ins.heredocs.length === 1 && /^\s*\d*<<-?\s*["']?\w+["']?\s*$/.test(text);
   if (only) return [...shell, heredocText(ins.heredocs[0]!)];
   return [...shell, [text, ...ins.heredocs.map((h) => `${h.content}${h.name}`)].join("\n")];
+}
+
+/** Why a RUN for another architecture cannot run here (no binfmt_misc emulator registered), or null. */
+function foreignPlatformReason(p: Platform): string | null {
+  const host = hostPlatform();
+  if (p.os === host.os && p.architecture === host.architecture) return null;
+  const qemu = { arm64: "aarch64", arm: "arm", amd64: "x86_64", "386": "i386", ppc64le: "ppc64le", s390x: "s390x", riscv64: "riscv64" }[p.architecture];
+  if (qemu && existsSync(`/proc/sys/fs/binfmt_misc/qemu-${qemu}`)) return null;
+  return `RUN for ${p.os}/${p.architecture} on this ${host.os}/${host.architecture} machine needs an emulator registered with binfmt_misc (Debian's qemu-user-static and binfmt-support); install them, or build for ${host.os}/${host.architecture}`;
 }
 
 /** A RUN step: keyed on its command, env, workdir, user, network and mounts; executed under runc on overlayfs. */
@@ -63,7 +75,7 @@ export async function runStep(b: BuildContext, step: string, identity: string, i
   const prefix = args.length > 0 ? `|${args.length} ${args.map(([k, v]) => `${k}=${v ?? ""}`).join(" ")} ` : "";
   const createdBy = `RUN ${prefix}${argv.join(" ")}`;
   const { key, outcome } = await b.cached(step, identity, inputs, state, async () => {
-    const unavailable = execUnavailableReason();
+    const unavailable = execUnavailableReason() ?? foreignPlatformReason(state.platform);
     if (unavailable) throw new BuildError("exec-unavailable", unavailable, ins.range, [], step);
     const tail: string[] = [];
     const cleanups: (() => Promise<void>)[] = [];

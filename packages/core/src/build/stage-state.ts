@@ -1,3 +1,4 @@
+import type { Platform } from "../image/oci-schemas.js";
 import type { ContainerConfig, History } from "../image/oci-schemas.js";
 
 export interface LayerRef {
@@ -26,6 +27,8 @@ export interface StageState {
   argNames: Set<string>;
   /** CMD was set in this stage (then ENTRYPOINT does not clear it). */
   cmdSet: boolean;
+  /** The platform the stage builds for (FROM --platform, else the build's target platform). */
+  platform: Platform;
 }
 
 export const DEFAULT_SHELL = ["/bin/sh", "-c"];

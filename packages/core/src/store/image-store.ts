@@ -157,7 +157,7 @@ export class ImageStore {
   }
 
   /** Every image, newest first, with its tags. Images of other platforms in an index are skipped. */
-  async images(): Promise<StoredImage[]> {
+  async images(platform: Platform = hostPlatform()): Promise<StoredImage[]> {
     const index = await this.readIndex();
     const byDescriptor = new Map<string, { desc: Descriptor; tags: TagName[]; addedAt: number }>();
     for (const desc of index.manifests) {
@@ -170,7 +170,7 @@ export class ImageStore {
     const out: StoredImage[] = [];
     for (const { desc, tags, addedAt } of byDescriptor.values()) {
       try {
-        const { digest, manifest } = await this.manifestFor(desc);
+        const { digest, manifest } = await this.manifestFor(desc, platform);
         const config = await this.readConfig(manifest.config.digest as Digest);
         out.push({ id: manifest.config.digest as Digest, manifestDigest: digest, manifest, config, tags, addedAt });
       } catch (e) {
@@ -182,10 +182,17 @@ export class ImageStore {
 
   /**
    * Finds an image by tag (`busybox`, `busybox:1.36`), by ID or ID prefix (`sha256:ab12`,
-   * `ab12`, at least 4 hex digits and unambiguous), or by manifest digest.
+   * `ab12`, at least 4 hex digits and unambiguous), or by manifest digest. For a multi-platform
+   * image, the variant for `platform` (the host's by default); an error names the ones there are.
    */
-  async resolve(ref: string): Promise<StoredImage> {
-    const images = await this.images();
+  async resolve(ref: string, platform?: Platform): Promise<StoredImage> {
+    if (platform !== undefined) {
+      const tag = parseTagName(ref);
+      const desc = tag ? (await this.readIndex()).manifests.find((d) => d.annotations?.[IMAGE_NAME] === tag.canonical) : undefined;
+      // Surfaces "no linux/arm64 image in ... (it has linux/amd64)" rather than "no such image".
+      if (desc) await this.manifestFor(desc, platform);
+    }
+    const images = await this.images(platform);
     const tag = parseTagName(ref);
     if (tag) {
       const found = images.find((i) => i.tags.some((t) => t.canonical === tag.canonical));
