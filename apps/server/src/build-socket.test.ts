@@ -172,7 +172,8 @@ describe("the build WebSocket", () => {
     while (!events.some((e) => e.type === "build.failed")) await new Promise((r) => setTimeout(r, 20));
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(events.at(-1)).toMatchObject({ type: "build.failed", error: { code: "cancelled" } });
-    while ((await status())[second] === "queued" || (await status())[first] === "running") await new Promise((r) => setTimeout(r, 50));
+    const settled = async () => Object.entries(await status()).every(([id, st]) => ![first, second].includes(id) || (st !== "queued" && st !== "running"));
+    while (!(await settled())) await new Promise((r) => setTimeout(r, 50));
     expect(await status()).toMatchObject({ [first]: "cancelled", [second]: "cancelled" });
     expect(spawnSync("pgrep", ["-f", "sleep 31.5"]).stdout.toString()).toBe("");
     expect(replies.filter((r) => r.type === "build.cancelled")).toEqual([

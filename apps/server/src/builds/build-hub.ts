@@ -140,14 +140,23 @@ export class BuildHub {
   private async run(id: string): Promise<void> {
     const live = this.live.get(id)!;
     const log = join(this.dir, `${id}.ndjson`);
-    live.record = { ...live.record, status: "running" };
-    await this.saveRecord(live.record);
     let pending = Promise.resolve();
     const onEvent = (e: BuildEvent) => {
       live.events.push(e);
       pending = pending.then(() => appendFile(log, `${JSON.stringify(e)}\n`));
       for (const l of live.listeners) l(e);
     };
+    if (live.abort.signal.aborted) {
+      // Cancelled while it waited in the queue: it never starts.
+      const message = "the build was cancelled before it started";
+      onEvent({ type: "build.failed", buildId: id, seq: 0, time: Date.now(), error: { code: "cancelled", message, range: null, step: null } });
+      await pending;
+      await this.saveRecord({ ...live.record, status: "cancelled", error: message, finishedAt: Date.now() });
+      this.live.delete(id);
+      return;
+    }
+    live.record = { ...live.record, status: "running" };
+    await this.saveRecord(live.record);
     try {
       const text = await readFile(join(this.workspaceRoot, live.record.settings.dockerfile), "utf8");
       const result = await build({
