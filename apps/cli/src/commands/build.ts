@@ -4,7 +4,7 @@ import { analyzeDockerfile, parsePlatform, type BuildEvent } from "@layerlab/cor
 import { build, BuildError, dockerConfigCredentials, gitContext, isGitContext, layerlabHome, pullImage, readRegistrySettings, tarContext } from "@layerlab/core/node";
 import { oneOf, option, parseArgs, UsageError } from "../args.js";
 import { formatDiagnostics } from "../diagnostics-format.js";
-import { humanSize } from "../human.js";
+import { plainProgress, TtyProgress } from "../build-progress.js";
 import { openStore } from "../store-access.js";
 
 export const buildUsage = `Usage: layerlab build [OPTIONS] CONTEXT
@@ -23,7 +23,6 @@ Options:
 
 Exit codes: 0 built, 1 build failed, 2 bad usage or Dockerfile errors.`;
 
-const color = (code: number, s: string, on: boolean) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
 export async function buildCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const args = parseArgs(argv, { file: "value", tag: "value", target: "value", "build-arg": "value", secret: "value", "no-cache": "bool", progress: "value", platform: "value" }, { f: "file", t: "tag" });
@@ -76,23 +75,8 @@ async function buildIn(
     err(formatDiagnostics(dockerfilePath, errors));
     return 2;
   }
-  const colors = mode === "tty";
-  const steps = new Map<string, string>();
-  const onEvent = (e: BuildEvent) => {
-    if (mode === "json") {
-      out(JSON.stringify(e));
-      return;
-    }
-    if (e.type === "step.started") steps.set(e.step, `[${e.stage}] ${e.instruction.length > 70 ? `${e.instruction.slice(0, 69)}…` : e.instruction}`);
-    else if (e.type === "step.log") for (const line of e.text.split("\n").filter(Boolean)) out(`${color(2, `  ${steps.get(e.step) ? "│" : ""} ${line}`, colors)}`);
-    else if (e.type === "step.finished") {
-      const badge = e.cache === "hit" ? color(32, "CACHED", colors) : e.cache === "miss" ? color(33, "MISS  ", colors) : "      ";
-      const layer = e.layer ? `  ${humanSize(e.layer.size)}` : "";
-      const why = e.cache === "miss" && e.reason ? color(2, `  ← ${e.reason}`, colors) : "";
-      out(`${badge} line ${String(e.line).padEnd(4)} ${steps.get(e.step) ?? e.instruction}  ${(e.durationMs / 1000).toFixed(1)}s${layer}${why}`);
-    } else if (e.type === "build.finished") out(`${color(1, "built", colors)} ${e.imageId}${e.tags.length ? ` (${e.tags.join(", ")})` : ""} in ${(e.durationMs / 1000).toFixed(1)}s, ${humanSize(e.size)}`);
-    else if (e.type === "build.failed") err(`${color(31, "error", colors)}: ${e.error.message}`);
-  };
+  const tty = mode === "tty" ? new TtyProgress((t) => process.stdout.write(t)) : null;
+  const onEvent = mode === "json" ? (e: BuildEvent) => out(JSON.stringify(e)) : (tty?.onEvent ?? plainProgress(out, err));
   const settings = await readRegistrySettings(layerlabHome());
   const platformText = option(args, "platform");
   const platform = platformText === undefined ? undefined : parsePlatform(platformText);
@@ -116,6 +100,7 @@ async function buildIn(
     });
     return 0;
   } catch (e) {
+    tty?.stop();
     if (e instanceof BuildError) return e.code === "invalid-option" || e.code === "dockerfile" ? 2 : 1;
     throw e;
   }

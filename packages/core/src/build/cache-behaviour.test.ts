@@ -322,12 +322,17 @@ describe("images the builder makes", () => {
     expect((await store.resolve(result.id)).config.config?.OnBuild ?? null).toBeNull();
   });
 
-  it("RUN cannot see host files outside its rootfs, nor leave processes behind", async () => {
+  it("RUN cannot see host files outside its rootfs, cannot write into the store, nor leave processes behind", async () => {
     const secretDir = mkdtempSync(join(tmpdir(), "layerlab-host-"));
     writeFileSync(join(secretDir, "host-secret"), "nope");
-    const dir = workspace({ Dockerfile: `FROM busybox:1.36\nRUN test ! -e ${secretDir}/host-secret && echo isolated > /r && (sleep 300 &) && true\n` });
+    const index = readFileSync(join(store.root, "index.json"), "utf8");
+    const tries = [`test ! -e ${secretDir}/host-secret`, `! test -e ${store.root}/index.json`, `mkdir -p ${store.root} && echo overwritten > ${store.root}/index.json`, "echo isolated > /r", "(sleep 300 &)", "true"];
+    const dir = workspace({ Dockerfile: `FROM busybox:1.36\nRUN ${tries.join(" && ")}\n` });
     const { events } = await run(dir, { noCache: true });
     expect(events.some((e) => e.type === "build.finished")).toBe(true);
+    // What the step wrote at the store's path went into its own layer, not into the store.
+    expect(readFileSync(join(store.root, "index.json"), "utf8").includes("overwritten")).toBe(false);
+    expect(JSON.parse(readFileSync(join(store.root, "index.json"), "utf8")).manifests.length).toBeGreaterThanOrEqual(JSON.parse(index).manifests.length);
     const { execFileSync } = await import("node:child_process");
     expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toMatch(/^sleep 300$/m);
   });
