@@ -25,8 +25,13 @@ async function open(): Promise<Page> {
   return page;
 }
 
+const builds = (page: Page) => page.evaluate(async () => ((await (await fetch("/api/builds")).json()) as { builds: { status: string }[] }).builds);
+
 async function buildAndWait(page: Page): Promise<void> {
+  const before = (await builds(page)).length;
   await page.getByRole("button", { name: "Build (Ctrl+Enter)" }).click();
+  // The status line still shows the previous build until the new one is queued: wait for the new one to end.
+  await expect.poll(async () => (await builds(page)).length === before + 1 && !["queued", "running"].includes((await builds(page))[0]!.status), { timeout: 60_000 }).toBe(true);
   await expect.poll(() => page.locator(".build-status").textContent(), { timeout: 60_000 }).toMatch(/succeeded|failed/);
   expect(await page.locator(".build-status").textContent()).toBe("succeeded");
 }
@@ -76,8 +81,8 @@ describe("building from the browser", () => {
     await page.getByRole("button", { name: "Open the built image" }).click();
     const copyLayer = page.getByRole("button", { name: /^Layer \d+: COPY \/app\/app\.sh \/usr\/local\/bin\/app/ });
     await copyLayer.click();
-    for (const d of ["usr", "usr/local", "usr/local/bin"]) await page.getByRole("button", { name: `Open directory ${d}` }).click();
-    const row = page.locator("tr", { hasText: "app" });
+    for (const d of ["usr", "usr/local", "usr/local/bin"]) await page.getByRole("button", { name: `Open directory ${d}`, exact: true }).click();
+    const row = page.getByRole("row").filter({ hasText: "app" });
     await expect.poll(() => row.locator(".file-change").textContent()).toBe("added");
     expect(await row.locator(".file-size").textContent()).toMatch(/^\d+B$/);
     await screenshot(page, "image-explorer");

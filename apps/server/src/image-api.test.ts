@@ -88,6 +88,15 @@ describe("image API", () => {
     expect((await json("/api/images/app:1/layers/0/content")).body.error).toEqual({ code: "invalid-request", message: "path: Invalid input: expected string, received undefined" });
   });
 
+  it("lists a directory filtered by name and sorted by size, directories sized by what is under them", async () => {
+    const bySize = await json("/api/images/app:1/layers/3/files?view=merged&sort=size");
+    expect(bySize.body.entries[0]).toMatchObject({ name: "bin", type: "dir" });
+    expect(bySize.body.entries[0].size).toBeGreaterThan(1_000_000);
+    const data = await json("/api/images/app:1/layers/3/files?view=merged&q=DA");
+    expect(data.body.entries.map((e: { name: string; size: number }) => [e.name, e.size])).toEqual([["data", 2000]]);
+    expect(data.body.total).toBe(1);
+  });
+
   it("scores efficiency like dive and names the files to blame", async () => {
     const { body } = await json("/api/images/app:1/efficiency");
     expect(body.inefficiencies).toEqual([{ path: "data/big", count: 2, cumulative: 5000, min: 2000 }]);

@@ -8,6 +8,9 @@ const View = z.enum(["layer", "merged"]).default("layer");
 const FilesQuery = z.object({
   dir: z.string().max(4096).default(""),
   view: View,
+  /** Only names containing this text (case-insensitive). */
+  q: z.string().max(256).default(""),
+  sort: z.enum(["name", "size"]).default("name"),
   offset: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().positive().max(5000).default(500),
 });
@@ -34,11 +37,22 @@ export function layerFileRoutes(store: ImageStore): Router {
       const below = mergeLayers(layers.slice(0, index));
       const view = q.view === "merged" ? [...mergeLayers(layers.slice(0, index + 1)).values()] : layers[index]!;
       const own = new Set(layers[index]!.map((e) => e.path));
+      // A directory's size is everything under it in this view, so sorting by size finds the heavy subtrees.
+      const subtree = new Map<string, number>();
+      for (const e of view) {
+        if (e.type !== "file") continue;
+        for (let cut = e.path.lastIndexOf("/"); cut > 0; cut = e.path.lastIndexOf("/", cut - 1)) {
+          const d = e.path.slice(0, cut);
+          subtree.set(d, (subtree.get(d) ?? 0) + e.size);
+        }
+      }
+      const needle = q.q.toLowerCase();
       const inDir = view.filter((e) => {
         const parent = e.path.includes("/") ? e.path.slice(0, e.path.lastIndexOf("/")) : "";
-        return parent === dir && e.type !== "opaque";
+        return parent === dir && e.type !== "opaque" && (needle === "" || e.path.slice(parent === "" ? 0 : parent.length + 1).toLowerCase().includes(needle));
       });
-      inDir.sort((a, b) => (a.path < b.path ? -1 : 1));
+      const sizeOf = (e: LayerEntry) => (e.type === "dir" ? (subtree.get(e.path) ?? 0) : e.size);
+      inDir.sort(q.sort === "size" ? (a, b) => sizeOf(b) - sizeOf(a) || (a.path < b.path ? -1 : 1) : (a, b) => (a.path < b.path ? -1 : 1));
       const change = (e: LayerEntry) => (e.type === "whiteout" ? "deleted" : !own.has(e.path) ? "unchanged" : below.has(e.path) ? "modified" : "added");
       return {
         dir,
@@ -47,7 +61,7 @@ export function layerFileRoutes(store: ImageStore): Router {
           name: e.path.slice(dir === "" ? 0 : dir.length + 1),
           path: e.path,
           type: e.type === "whiteout" ? (below.get(e.path)?.type ?? "file") : e.type,
-          size: e.size,
+          size: sizeOf(e),
           mode: e.mode,
           uid: e.uid,
           gid: e.gid,

@@ -40,10 +40,61 @@ export interface LayerSummary {
   createdBy: string | null;
 }
 
+export interface HistoryRow {
+  id: string | null;
+  created: string | null;
+  createdBy: string;
+  size: number;
+  comment: string;
+  emptyLayer: boolean;
+}
+
 export interface ImageDetail {
   id: string;
   tags: string[];
   layers: LayerSummary[];
+  history: HistoryRow[];
+  config: { architecture: string; os: string; created?: string };
+}
+
+export interface Efficiency {
+  score: number;
+  wastedBytes: number;
+  reclaimableBytes: number;
+  sizeBytes: number;
+  userSizeBytes: number;
+  wastedUserPercent: number;
+  inefficiencies: { path: string; count: number; cumulative: number; min: number }[];
+  inefficientPaths: number;
+}
+
+export interface FileContent {
+  path: string;
+  layer: number;
+  size: number;
+  encoding: "text" | "hex";
+  truncated: boolean;
+  shownBytes: number;
+  content: string;
+}
+
+export interface ImageDiff {
+  from: string;
+  to: string;
+  sharedLayers: number;
+  added: number;
+  modified: number;
+  deleted: number;
+  sizeDelta: number;
+  totalChanges: number;
+  changes: { path: string; kind: "added" | "modified" | "deleted"; type: string; size: number; delta: number }[];
+}
+
+export interface FilesQuery {
+  dir: string;
+  view: "layer" | "merged";
+  q: string;
+  sort: "name" | "size";
 }
 
 export interface FileRow {
@@ -104,8 +155,14 @@ export const api = {
   containerChanges: (id: string) => request<{ changes: ContainerChange[] }>("GET", `/api/containers/${ref(id)}/diff`),
   commitContainer: (id: string, tag: string, message: string) => request<{ id: string; tag: string | null }>("POST", `/api/containers/${ref(id)}/commit`, { ...(tag ? { tag } : {}), ...(message ? { message } : {}) }),
   image: (ref: string) => request<ImageDetail>("GET", `/api/images/${encodeURIComponent(ref)}`),
-  layerFiles: (ref: string, layer: number, dir: string, view: "layer" | "merged") =>
-    request<{ dir: string; total: number; entries: FileRow[] }>("GET", `/api/images/${encodeURIComponent(ref)}/layers/${layer}/files?dir=${encodeURIComponent(dir)}&view=${view}&limit=5000`),
+  layerFiles: (r: string, layer: number, f: FilesQuery, offset: number, limit: number) =>
+    request<{ dir: string; total: number; entries: FileRow[] }>(
+      "GET",
+      `/api/images/${ref(r)}/layers/${layer}/files?dir=${encodeURIComponent(f.dir)}&view=${f.view}&q=${encodeURIComponent(f.q)}&sort=${f.sort}&offset=${offset}&limit=${limit}`,
+    ),
+  fileContent: (r: string, layer: number, path: string, view: "layer" | "merged") => request<FileContent>("GET", `/api/images/${ref(r)}/layers/${layer}/content?path=${encodeURIComponent(path)}&view=${view}`),
+  efficiency: (r: string) => request<Efficiency>("GET", `/api/images/${ref(r)}/efficiency?limit=50`),
+  imageDiff: (from: string, to: string) => request<ImageDiff>("GET", `/api/images/${ref(from)}/diff?to=${ref(to)}&limit=2000`),
   listFiles: () => request<{ entries: WorkspaceEntry[] }>("GET", "/api/workspace/files"),
   readFile: (path: string) => request<{ content: string }>("GET", `/api/workspace/file?path=${encodeURIComponent(path)}`),
   writeFile: (path: string, content: string) => request<{ path: string }>("PUT", "/api/workspace/file", { path, content }),
