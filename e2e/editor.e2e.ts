@@ -57,4 +57,28 @@ describe("the Dockerfile editor", () => {
     await expect.poll(async () => (await markers()).filter((m) => m.severity === 8)).toEqual([]);
     await expect.poll(() => page.locator(".diag-error").count()).toBe(0);
   });
+
+  it("completes flags and stage names, explains instructions on hover, and applies a lint quick fix", async () => {
+    await replaceText("FROM busybox:1.36 AS deps\nFROM busybox:1.36\nCOPY --fr");
+    await page.keyboard.press("Control+Space");
+    const suggestions = page.locator(".suggest-widget .monaco-list-row");
+    await expect.poll(() => suggestions.first().getAttribute("aria-label")).toMatch(/^--from/);
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Control+Space");
+    await expect.poll(() => suggestions.first().getAttribute("aria-label")).toMatch(/^deps/);
+    await page.keyboard.press("Escape");
+    const text = () => page.evaluate(() => (window as unknown as { layerlabEditorText: () => string }).layerlabEditorText());
+    expect(await text()).toBe("FROM busybox:1.36 AS deps\nFROM busybox:1.36\nCOPY --from=");
+    await page.locator(".view-line", { hasText: "COPY --from=" }).locator("span", { hasText: "--from" }).last().hover();
+    await expect.poll(() => page.locator(".monaco-hover", { hasText: "Copy from a stage (name or index) or an image" }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await replaceText("FROM busybox:1.36 AS Build\n");
+    await expect.poll(async () => (await markers()).some((m) => m.message.startsWith("Stage name 'Build' should be lowercase"))).toBe(true);
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("End");
+    await page.keyboard.press("Control+.");
+    await expect.poll(() => page.locator(".action-widget", { hasText: "Make the stage name lowercase" }).count()).toBeGreaterThan(0);
+    await page.keyboard.press("Enter");
+    await expect.poll(text).toBe("FROM busybox:1.36 AS build\n");
+    await screenshot(page, "editor-assist");
+  });
 });

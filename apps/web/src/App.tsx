@@ -10,6 +10,9 @@ import { DiagnosticsPanel } from "./panels/DiagnosticsPanel.js";
 import { isDockerfile, useWorkspace } from "./state/workspace-store.js";
 import { ImagesPage } from "./images/ImagesPage.js";
 import { ContainersPage } from "./containers/ContainersPage.js";
+import { stageStatuses } from "./state/stage-status.js";
+import { setKnownImages } from "./editor/dockerfile-assist.js";
+import { api } from "./api/client.js";
 
 type Page = "workspace" | "images" | "containers";
 const PAGES: [Page, string][] = [
@@ -35,6 +38,14 @@ export function App() {
     void loadFiles();
     useBuild.getState().connect();
   }, [loadFiles]);
+
+  // Image names for completion after FROM and --from=, refreshed when a build ends.
+  useEffect(() => {
+    api
+      .images()
+      .then((r) => setKnownImages(r.images.flatMap((i) => i.tags)))
+      .catch(() => undefined);
+  }, [buildState.imageId]);
 
   const dockerfile = isDockerfile(openPath);
   // Parse and lint on every keystroke: the same frontend the builder uses.
@@ -154,7 +165,7 @@ export function App() {
                   ))}
                 </select>
               </label>
-              <StageGraph graph={analysis.graph} target={effectiveTarget} onSelectTarget={setTarget} onJump={(l) => goTo(l)} />
+              <StageGraph graph={analysis.graph} target={effectiveTarget} onSelectTarget={setTarget} onJump={(l) => goTo(l)} statuses={builtFile === openPath ? stageStatuses(buildState) : undefined} />
               <h2>Problems ({analysis.diagnostics.length})</h2>
               <DiagnosticsPanel diagnostics={analysis.diagnostics} onJump={goTo} />
               <h2>Build</h2>

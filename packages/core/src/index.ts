@@ -28,3 +28,4 @@ export {
 export { applyConfigChanges } from "./image/config-changes.js";
 export { dockerignoreMatcher, isExcluded, parseDockerignore, type IgnorePattern } from "./context/dockerignore.js";
 export * from "./protocol/build-events.js";
+export { completionsAt, hoverAt, type Completion, type CompletionResult } from "./assist/editor-assist.js";

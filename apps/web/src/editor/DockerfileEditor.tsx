@@ -2,6 +2,7 @@ import Editor, { type OnMount } from "@monaco-editor/react";
 import type { Diagnostic } from "@layerlab/core";
 import { useEffect, useRef } from "react";
 import { monaco } from "./monaco-setup.js";
+import { setModelDiagnostics } from "./dockerfile-assist.js";
 
 const SEVERITY = {
   error: monaco.MarkerSeverity.Error,
@@ -71,6 +72,7 @@ export function DockerfileEditor({ path, text, language, diagnostics, theme, jum
   useEffect(() => {
     const model = editorRef.current?.getModel();
     if (!model) return;
+    setModelDiagnostics(model, diagnostics);
     monaco.editor.setModelMarkers(
       model,
       "layerlab",

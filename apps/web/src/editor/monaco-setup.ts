@@ -1,5 +1,7 @@
 import { loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/esm/vs/editor/editor.api";
+// editor.api is the bare editor; the contributions bring suggestions, hovers, quick fixes, find...
+import "monaco-editor/esm/vs/editor/editor.all.js";
 import "monaco-editor/esm/vs/basic-languages/dockerfile/dockerfile.contribution";
 import "monaco-editor/esm/vs/basic-languages/shell/shell.contribution";
 import EditorWorker from "monaco-editor/esm/vs/editor/editor.worker?worker";
@@ -23,3 +25,6 @@ export { monaco };
     .flatMap((e) => e.getModel()?.getAllDecorations() ?? [])
     .filter((d) => d.options.after?.content)
     .map((d) => ({ line: d.range.startLineNumber, text: d.options.after!.content.trim() }));
+
+/** The open model's text, for end-to-end tests. */
+(window as unknown as { layerlabEditorText: () => string }).layerlabEditorText = () => monaco.editor.getEditors()[0]?.getModel()?.getValue() ?? "";

@@ -1,3 +1,4 @@
+import type { StageStatus } from "../state/stage-status.js";
 import { reachableStages, type StageGraph as Graph } from "@layerlab/core";
 import { layoutStages, NODE_H, NODE_W } from "./layout.js";
 
@@ -12,10 +13,12 @@ interface Props {
   target: number | null;
   onSelectTarget(index: number): void;
   onJump(line: number): void;
+  /** Live status of each stage during and after a build of this Dockerfile. */
+  statuses?: Map<number, StageStatus>;
 }
 
 /** Stages as nodes, dependencies as edges in one style per kind; stages the target does not need are dimmed. */
-export function StageGraph({ graph, target, onSelectTarget, onJump }: Props) {
+export function StageGraph({ graph, target, onSelectTarget, onJump, statuses }: Props) {
   const placed = layoutStages(graph);
   const at = new Map(placed.map((p) => [p.index, p]));
   const reachable = new Set(target === null ? [] : reachableStages(graph, target));
@@ -66,10 +69,10 @@ export function StageGraph({ graph, target, onSelectTarget, onJump }: Props) {
             <g
               key={s.index}
               transform={`translate(${p.x},${p.y})`}
-              className={`node${dim ? " dim" : ""}${target === s.index ? " target" : ""}`}
+              className={`node${dim ? " dim" : ""}${target === s.index ? " target" : ""}${statuses?.get(s.index) ? ` stage-${statuses.get(s.index)}` : ""}`}
               role="button"
               tabIndex={0}
-              aria-label={`Stage ${s.label}, from ${s.base ?? "?"}; jump to line ${s.range.line}`}
+              aria-label={`Stage ${s.label}, from ${s.base ?? "?"}${statuses?.get(s.index) ? `, ${statuses.get(s.index)}` : ""}; jump to line ${s.range.line}`}
               onClick={() => onJump(s.range.line)}
               onDoubleClick={() => onSelectTarget(s.index)}
               onKeyDown={(ev) => {
@@ -81,6 +84,11 @@ export function StageGraph({ graph, target, onSelectTarget, onJump }: Props) {
               <text x={10} y={22} className="node-name">
                 {s.label}
               </text>
+              {statuses?.get(s.index) && (
+                <text x={NODE_W - 8} y={22} className="node-status" textAnchor="end">
+                  {statuses.get(s.index)}
+                </text>
+              )}
               <text x={10} y={42} className="node-base">
                 {`FROM ${s.base ?? "?"}`.slice(0, 22)} · {s.instructions.length} steps
               </text>
