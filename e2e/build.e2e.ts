@@ -88,4 +88,25 @@ describe("building from the browser", () => {
     await screenshot(page, "image-explorer");
     await page.close();
   });
+
+  it("compares two builds step by step, and lists the keyboard shortcuts", async () => {
+    const page = await open();
+    const history = page.getByLabel("Build history");
+    await expect.poll(() => history.getByRole("checkbox").count()).toBeGreaterThanOrEqual(3);
+    // The newest build (all cached) against the one after the edit (some built).
+    await history.getByRole("checkbox").nth(0).check();
+    await history.getByRole("checkbox").nth(2).check();
+    await page.getByRole("button", { name: "Compare the two picked builds" }).click();
+    const table = page.getByRole("table", { name: "Build comparison" });
+    await expect.poll(() => table.locator("tbody tr").count()).toBeGreaterThan(5);
+    await screenshot(page, "build-compare");
+    await page.locator("body").click({ position: { x: 5, y: 700 } });
+    await page.keyboard.press("?");
+    await expect.poll(() => page.getByRole("dialog", { name: "Keyboard shortcuts" }).isVisible()).toBe(true);
+    expect(await page.getByRole("dialog").textContent()).toContain("Build the open Dockerfile");
+    await screenshot(page, "shortcuts");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await page.close();
+  });
 });

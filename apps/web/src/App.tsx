@@ -13,6 +13,8 @@ import { ContainersPage } from "./containers/ContainersPage.js";
 import { stageStatuses } from "./state/stage-status.js";
 import { setKnownImages } from "./editor/dockerfile-assist.js";
 import { api } from "./api/client.js";
+import { ShortcutsHelp } from "./help/ShortcutsHelp.js";
+import { BuildHistory } from "./panels/BuildHistory.js";
 
 type Page = "workspace" | "images" | "containers";
 const PAGES: [Page, string][] = [
@@ -33,6 +35,24 @@ export function App() {
   const [openImage, setOpenImage] = useState<string | null>(null);
   const [page, setPage] = useState<Page>("workspace");
   const [container, setContainer] = useState<string | null>(null);
+  const [help, setHelp] = useState(false);
+
+  // Page keys work everywhere; `?` and Esc only outside text fields and the editor.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLElement && (e.target.closest(".monaco-editor, .terminal") !== null || ["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName));
+      if (e.altKey && ["1", "2", "3"].includes(e.key)) {
+        setPage(PAGES[Number(e.key) - 1]![0]);
+        e.preventDefault();
+      } else if (!typing && e.key === "?") setHelp(true);
+      else if (!typing && e.key === "Escape") {
+        if (help) setHelp(false);
+        else setOpenImage(null);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [help]);
 
   useEffect(() => {
     void loadFiles();
@@ -107,6 +127,9 @@ export function App() {
         ) : (
           <span className="path" />
         )}
+        <button onClick={() => setHelp(true)} aria-label="Keyboard shortcuts (?)">
+          ?
+        </button>
         <button onClick={() => setTheme(theme === "dark" ? "light" : "dark")} aria-label="Switch theme">
           {theme === "dark" ? "Light" : "Dark"} theme
         </button>
@@ -116,6 +139,7 @@ export function App() {
           {error}
         </div>
       )}
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
       {page !== "workspace" && (
         <section className="page-host">
           {openImage !== null && <ImageView imageId={openImage} onClose={() => setOpenImage(null)} />}
@@ -170,6 +194,8 @@ export function App() {
               <DiagnosticsPanel diagnostics={analysis.diagnostics} onJump={goTo} />
               <h2>Build</h2>
               <BuildTimeline onJump={(l) => goTo(l)} onOpenImage={setOpenImage} />
+              <h2>History</h2>
+              <BuildHistory refreshKey={`${buildState.id}:${buildState.status}`} onOpenImage={setOpenImage} />
             </>
           ) : (
             <p className="empty">Open a Dockerfile to see its stages and problems.</p>

@@ -1,3 +1,4 @@
+import type { BuildEvent } from "@layerlab/core";
 /** An error the server reported, with its code and message, for showing where it belongs. */
 export class ApiError extends Error {
   constructor(
@@ -141,7 +142,19 @@ export interface DiskUsage {
 
 const ref = (r: string) => encodeURIComponent(r);
 
+export interface BuildRecord {
+  id: string;
+  settings: { dockerfile: string; target?: string; buildArgs?: Record<string, string>; noCache?: boolean };
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+  queuedAt: number;
+  finishedAt: number | null;
+  imageId: string | null;
+  error: string | null;
+}
+
 export const api = {
+  builds: () => request<{ builds: BuildRecord[] }>("GET", "/api/builds"),
+  buildEvents: (id: string) => request<{ events: BuildEvent[] }>("GET", `/api/builds/${encodeURIComponent(id)}/events`),
   images: () => request<{ images: ImageRow[] }>("GET", "/api/images"),
   removeImage: (r: string, force = false) => request<{ untagged: string[]; deleted: string[] }>("DELETE", `/api/images/${ref(r)}?force=${force}`),
   tagImage: (r: string, tag: string) => request<{ tag: string }>("POST", `/api/images/${ref(r)}/tag`, { tag }),
