@@ -152,7 +152,45 @@ export interface BuildRecord {
   error: string | null;
 }
 
+/** Reads an NDJSON response line by line (pull and push progress), then its `done` or `error` line. */
+async function streamLines(path: string, body: unknown, onLine: (line: Record<string, unknown>) => void): Promise<Record<string, unknown>> {
+  const res = await fetch(path, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok || res.body === null) {
+    const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiError(res.status, data?.error?.code ?? "http", data?.error?.message ?? `HTTP ${res.status}`);
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let last: Record<string, unknown> = {};
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const l of lines.filter(Boolean)) {
+      last = JSON.parse(l) as Record<string, unknown>;
+      onLine(last);
+    }
+  }
+  if (last.type === "error") {
+    const e = last.error as { code: string; message: string };
+    throw new ApiError(502, e.code, e.message);
+  }
+  return last;
+}
+
+async function upload<T>(path: string, file: Blob): Promise<T> {
+  const res = await fetch(path, { method: "POST", credentials: "same-origin", headers: { "content-type": "application/x-tar" }, body: file });
+  const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? "http", data?.error?.message ?? `HTTP ${res.status}`);
+  return data as T;
+}
+
 export const api = {
+  pull: (r: string, onProgress: (p: Record<string, unknown>) => void) => streamLines("/api/registry/pull", { ref: r }, onProgress),
+  push: (r: string, onProgress: (p: Record<string, unknown>) => void) => streamLines("/api/registry/push", { ref: r }, onProgress),
+  loadArchive: (file: Blob) => upload<{ loaded: { id: string; tags: string[] }[] }>("/api/archive/load", file),
   builds: () => request<{ builds: BuildRecord[] }>("GET", "/api/builds"),
   buildEvents: (id: string) => request<{ events: BuildEvent[] }>("GET", `/api/builds/${encodeURIComponent(id)}/events`),
   images: () => request<{ images: ImageRow[] }>("GET", "/api/images"),
