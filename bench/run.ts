@@ -3,6 +3,7 @@ import { benchFrontend } from "./frontend.bench.js";
 import { benchStore } from "./store.bench.js";
 import { benchBuild } from "./build.bench.js";
 import { benchServer } from "./server.bench.js";
+import { benchUi } from "./ui.bench.js";
 
 /**
  * `pnpm bench`: speed and memory goals, measured and printed; never asserted in tests.
@@ -38,3 +39,8 @@ for (const r of await benchServer()) {
   console.log(`  ${String(r.viewers).padStart(2)} viewer(s): ${r.events} events each, ${r.linesPerSecond.toFixed(0)} lines/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms (goal p99 < 50 ms at 50), server peak RSS ${r.serverRssMb.toFixed(0)} MB`);
 }
 console.log("  peer: none; BuildKit has no multi-viewer event stream to compare with");
+
+console.log("\nWeb app in Debian's Chromium (long tasks from the browser's PerformanceObserver)");
+const ui = await benchUi();
+console.log(`  open a ${ui.files.toLocaleString("en")}-file directory in the explorer: ${ui.treeMs} ms to the first rows (goal < 1000 ms), longest task ${ui.treeLongestTaskMs} ms`);
+console.log(`  build streaming ${ui.eventsPerSecond.toFixed(0)} events/s (${ui.events} events) while the panel scrolls: ${ui.longTasksOver50} long tasks over 50 ms, longest ${ui.longestTaskMs} ms (goal: none over 50 ms)`);

@@ -1,3 +1,4 @@
+import { parseAnsi } from "../format/ansi.js";
 import { useState } from "react";
 import { formatSize } from "../format/size.js";
 import { useBuild, type StepView } from "../state/build-store.js";
@@ -25,7 +26,15 @@ function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: n
       </div>
       <div className="step-bar" style={{ width: `${Math.max(1, ((s.durationMs ?? 0) / Math.max(maxMs, 1)) * 100)}%` }} />
       {s.reason && <div className="step-reason">← {s.reason}</div>}
-      {open && <pre className="step-logs">{s.logs.join("")}</pre>}
+      {open && (
+        <pre className="step-logs">
+          {parseAnsi(s.logs).map((seg, i) => (
+            <span key={i} className={`${seg.fg === null ? "" : `ansi-${seg.fg}`}${seg.bold ? " ansi-bold" : ""}`}>
+              {seg.text}
+            </span>
+          ))}
+        </pre>
+      )}
     </li>
   );
 }

@@ -12,7 +12,8 @@ export interface StepView {
   durationMs: number | null;
   startedAt: number;
   layer: LayerInfo | null;
-  logs: string[];
+  /** The step's output so far (its last 2 MB), one string: appending is cheap for V8's ropes. */
+  logs: string;
 }
 
 export interface BuildView {
@@ -36,6 +37,8 @@ interface BuildState extends BuildView {
   cancel(): void;
 }
 
+const MAX_LOG = 2 * 1024 * 1024;
+
 const empty = (): BuildView => ({ id: null, status: "idle", stages: [], steps: new Map(), lastSeq: -1, imageId: null, error: null, startedAt: null, durationMs: null });
 
 /** Folds one event into the view; events arrive in seq order and are never applied twice. */
@@ -48,7 +51,7 @@ export function applyEvent(view: BuildView, e: BuildEvent): BuildView {
     case "build.started":
       return { ...next, status: "running", stages: e.stages, startedAt: e.time };
     case "step.started":
-      steps.set(e.step, { step: e.step, stage: e.stage, line: e.line, instruction: e.instruction, status: "running", cache: null, reason: null, durationMs: null, startedAt: e.time, layer: null, logs: [] });
+      steps.set(e.step, { step: e.step, stage: e.stage, line: e.line, instruction: e.instruction, status: "running", cache: null, reason: null, durationMs: null, startedAt: e.time, layer: null, logs: "" });
       return next;
     case "step.cache": {
       const s = steps.get(e.step);
@@ -57,7 +60,10 @@ export function applyEvent(view: BuildView, e: BuildEvent): BuildView {
     }
     case "step.log": {
       const s = steps.get(e.step);
-      if (s) steps.set(e.step, { ...s, logs: [...s.logs, e.text] });
+      if (s) {
+        const logs = s.logs + e.text;
+        steps.set(e.step, { ...s, logs: logs.length > MAX_LOG * 2 ? logs.slice(-MAX_LOG) : logs });
+      }
       return next;
     }
     case "step.finished": {

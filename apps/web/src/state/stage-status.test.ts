@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BuildView, StepView } from "./build-store.js";
 import { stageStatuses } from "./stage-status.js";
 
-const step = (stage: number, status: StepView["status"], cache: StepView["cache"]): StepView => ({ step: `${stage}:${Math.random()}`, stage, line: 1, instruction: "RUN x", status, cache, reason: null, durationMs: null, startedAt: 0, layer: null, logs: [] });
+const step = (stage: number, status: StepView["status"], cache: StepView["cache"]): StepView => ({ step: `${stage}:${Math.random()}`, stage, line: 1, instruction: "RUN x", status, cache, reason: null, durationMs: null, startedAt: 0, layer: null, logs: "" });
 const view = (status: BuildView["status"], steps: StepView[]): BuildView => ({
   id: "b",
   status,

@@ -67,6 +67,7 @@ const PROCESS_TMP = `${process.pid}-${randomBytes(4).toString("hex")}`;
 export class ImageStore {
   readonly blobs: BlobStore;
   private readonly meta: string;
+  private readonly records = new Map<Digest, LayerRecord>();
 
   private constructor(readonly root: string) {
     this.meta = join(root, "layerlab");
@@ -362,9 +363,24 @@ export class ImageStore {
     await writeFileAtomic(join(this.meta, "layers", `${record.diffId.slice(7)}.json`), JSON.stringify(record));
   }
 
+  /**
+   * A layer's file index. Records never change once written (they are named by diffID), so the
+   * most recently used are kept parsed in memory: the explorer asks for the same large ones
+   * again and again.
+   */
   async layerRecord(diffId: Digest): Promise<LayerRecord | null> {
+    const cached = this.records.get(diffId);
+    if (cached) {
+      this.records.delete(diffId);
+      this.records.set(diffId, cached);
+      return cached;
+    }
     const text = await readFile(join(this.meta, "layers", `${diffId.slice(7)}.json`), "utf8").catch(() => null);
-    return text === null ? null : (JSON.parse(text) as LayerRecord);
+    if (text === null) return null;
+    const record = JSON.parse(text) as LayerRecord;
+    this.records.set(diffId, record);
+    if (this.records.size > 16) this.records.delete(this.records.keys().next().value!);
+    return record;
   }
 
   /** Stores config and manifest for layers already in the store; returns the manifest digest. */
