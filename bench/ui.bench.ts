@@ -40,9 +40,11 @@ const watchLongTasks = (page: Page) =>
   page.evaluate(() => {
     const w = globalThis as unknown as { longTasks: number[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => {
+    // Runs in the page: the browser's observer, typed here with Node's lib.
+    const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.longTasks.push(e.duration);
-    }).observe({ type: "longtask", buffered: false });
+    }) as unknown as { observe(options: { type: string }): void };
+    observer.observe({ type: "longtask" });
   });
 const longTasks = (page: Page) => page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks);
 
