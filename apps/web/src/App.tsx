@@ -64,7 +64,8 @@ export function App() {
     api
       .images()
       .then((r) => setKnownImages(r.images.flatMap((i) => i.tags)))
-      .catch(() => undefined);
+      // Completion works without image names; the Images page shows the error itself.
+      .catch((e: unknown) => console.warn("image names for completion:", e));
   }, [buildState.imageId]);
 
   const dockerfile = isDockerfile(openPath);

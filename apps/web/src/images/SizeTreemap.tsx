@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, type FileRow, type FilesQuery } from "../api/client.js";
+import { api, ApiError, type FileRow, type FilesQuery } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 import { squarify } from "./squarify.js";
 
@@ -9,12 +9,18 @@ const H = 220;
 /** Where a directory's bytes go: its largest entries as a treemap; a directory tile opens it. */
 export function SizeTreemap({ imageId, layer, query, onOpenDir }: { imageId: string; layer: number; query: FilesQuery; onOpenDir(path: string): void }) {
   const [rows, setRows] = useState<FileRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    setError(null);
     api
       .layerFiles(imageId, layer, { ...query, sort: "size" }, 0, 60)
       .then((r) => setRows(r.entries.filter((e) => e.change !== "deleted")))
-      .catch(() => setRows([]));
+      .catch((e: unknown) => {
+        setRows([]);
+        setError(e instanceof ApiError ? e.message : String(e));
+      });
   }, [imageId, layer, query.dir, query.view, query.q]);
+  if (error) return <p role="alert" className="error-text">{error}</p>;
   const tiles = squarify(rows, (r) => r.size, W, H);
   if (tiles.length === 0) return <p className="empty">Nothing here takes space.</p>;
   return (
