@@ -13,7 +13,7 @@ const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
  * About 2,000 log lines a second for 10 seconds, each flushed on its own and spaced by a busy
  * wait, so the server reads (and sends) about one event per line instead of one per pipe buffer.
  */
-const NOISY = `FROM busybox:1.36\nRUN awk 'BEGIN { for (i = 0; i < 20000; i++) { print "\\033[32mline\\033[0m " i; fflush(); for (j = 0; j < ${process.env.LAYERLAB_BENCH_SPIN ?? 2000}; j++) {} } }'\n`;
+const NOISY = `FROM busybox:1.36\nRUN awk 'BEGIN { for (i = 0; i < 20000; i++) { print "\\033[32mline\\033[0m " i; fflush(); for (j = 0; j < ${process.env.LAYERLAB_BENCH_SPIN ?? 1200}; j++) {} } }'\n`;
 
 export interface UiBench {
   files: number;

@@ -1,5 +1,5 @@
 import { analyzeDockerfile } from "@layerlab/core";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { DockerfileEditor, type JumpTarget, type LineNote } from "./editor/DockerfileEditor.js";
 import { BuildTimeline } from "./panels/BuildTimeline.js";
 import { ImageView } from "./images/ImageView.js";
@@ -72,7 +72,9 @@ export function App() {
   // Parse and lint on every keystroke: the same frontend the builder uses.
   const analysis = useMemo(() => (dockerfile ? analyzeDockerfile(text) : null), [dockerfile, text]);
   const effectiveTarget = analysis === null ? null : target !== null && target < analysis.graph.stages.length ? target : analysis.graph.defaultTarget;
-  const goTo = (line: number, column = 1) => setJump({ line, column, seq: Date.now() });
+  const goTo = useCallback((line: number, column = 1) => setJump({ line, column, seq: Date.now() }), []);
+  const openFile = useCallback((p: string) => void open(p), [open]);
+  const statuses = useMemo(() => stageStatuses(buildState), [buildState.steps, buildState.stages, buildState.status]);
   const startBuild = async () => {
     if (openPath === null || !dockerfile) return;
     if (text !== saved) await save();
@@ -158,7 +160,7 @@ export function App() {
         </section>
       )}
       <main hidden={page !== "workspace"}>
-        <FileTree entries={entries} openPath={openPath} onOpen={(p) => void open(p)} />
+        <FileTree entries={entries} openPath={openPath} onOpen={openFile} />
         <section className="editor" aria-label="Editor">
           {openImage !== null && page === "workspace" && <ImageView imageId={openImage} onClose={() => setOpenImage(null)} />}
           {openPath !== null && (
@@ -190,7 +192,7 @@ export function App() {
                   ))}
                 </select>
               </label>
-              <StageGraph graph={analysis.graph} target={effectiveTarget} onSelectTarget={setTarget} onJump={(l) => goTo(l)} statuses={builtFile === openPath ? stageStatuses(buildState) : undefined} />
+              <StageGraph graph={analysis.graph} target={effectiveTarget} onSelectTarget={setTarget} onJump={goTo} statuses={builtFile === openPath ? statuses : undefined} />
               <h2>Problems ({analysis.diagnostics.length})</h2>
               <DiagnosticsPanel diagnostics={analysis.diagnostics} onJump={goTo} />
               <h2>Build</h2>

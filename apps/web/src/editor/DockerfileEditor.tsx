@@ -54,9 +54,14 @@ export function DockerfileEditor({ path, text, language, diagnostics, theme, jum
   };
 
   // Build results are decorations only: the text model is never touched by build events.
+  // A streaming build re-renders every frame; the decorations change only when a note does.
+  const drawnNotes = useRef("");
   useEffect(() => {
     const model = editorRef.current?.getModel();
     if (!model || !decorations.current) return;
+    const key = `${model.getVersionId()}\0${JSON.stringify(notes)}`;
+    if (key === drawnNotes.current) return;
+    drawnNotes.current = key;
     decorations.current.set(
       notes.filter((n) => n.line <= model.getLineCount()).map((n) => ({
         range: new monaco.Range(n.line, model.getLineMaxColumn(n.line), n.line, model.getLineMaxColumn(n.line)),

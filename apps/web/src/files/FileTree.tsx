@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { WorkspaceEntry } from "../api/client.js";
 
 interface Props {
@@ -6,7 +7,7 @@ interface Props {
   onOpen(path: string): void;
 }
 
-export function FileTree({ entries, openPath, onOpen }: Props) {
+function FileTreeView({ entries, openPath, onOpen }: Props) {
   return (
     <nav className="files" aria-label="Workspace files">
       <ul>
@@ -29,3 +30,6 @@ export function FileTree({ entries, openPath, onOpen }: Props) {
     </nav>
   );
 }
+
+/** Memoised: the app re-renders every animation frame while a build streams. */
+export const FileTree = memo(FileTreeView);

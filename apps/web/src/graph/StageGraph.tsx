@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { StageStatus } from "../state/stage-status.js";
 import { reachableStages, type StageGraph as Graph } from "@layerlab/core";
 import { layoutStages, NODE_H, NODE_W } from "./layout.js";
@@ -18,7 +19,7 @@ interface Props {
 }
 
 /** Stages as nodes, dependencies as edges in one style per kind; stages the target does not need are dimmed. */
-export function StageGraph({ graph, target, onSelectTarget, onJump, statuses }: Props) {
+function StageGraphView({ graph, target, onSelectTarget, onJump, statuses }: Props) {
   const placed = layoutStages(graph);
   const at = new Map(placed.map((p) => [p.index, p]));
   const reachable = new Set(target === null ? [] : reachableStages(graph, target));
@@ -102,3 +103,6 @@ export function StageGraph({ graph, target, onSelectTarget, onJump, statuses }: 
     </div>
   );
 }
+
+/** Memoised: the app re-renders every animation frame while a build streams. */
+export const StageGraph = memo(StageGraphView);

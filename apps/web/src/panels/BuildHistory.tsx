@@ -1,11 +1,11 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, memo } from "react";
 import { api, ApiError, type BuildRecord } from "../api/client.js";
 import { compareBuilds, type StepComparison } from "../state/compare-builds.js";
 
 const BADGE = { hit: "CACHED", miss: "MISS", none: "—" } as const;
 
 /** Past builds with their settings and outcome; pick two to see which steps changed status and why. */
-export function BuildHistory({ refreshKey, onOpenImage }: { refreshKey: string; onOpenImage(id: string): void }) {
+function BuildHistoryView({ refreshKey, onOpenImage }: { refreshKey: string; onOpenImage(id: string): void }) {
   const [builds, setBuilds] = useState<BuildRecord[]>([]);
   const [picked, setPicked] = useState<string[]>([]);
   const [rows, setRows] = useState<StepComparison[] | null>(null);
@@ -83,3 +83,6 @@ export function BuildHistory({ refreshKey, onOpenImage }: { refreshKey: string; 
     </div>
   );
 }
+
+/** Memoised: the app re-renders every animation frame while a build streams. */
+export const BuildHistory = memo(BuildHistoryView);

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import type { Diagnostic } from "@layerlab/core";
 
 interface Props {
@@ -5,7 +6,7 @@ interface Props {
   onJump(line: number, column: number): void;
 }
 
-export function DiagnosticsPanel({ diagnostics, onJump }: Props) {
+function DiagnosticsPanelView({ diagnostics, onJump }: Props) {
   if (diagnostics.length === 0) return <p className="empty">No problems found.</p>;
   return (
     <ul className="diagnostics" aria-label="Problems">
@@ -22,3 +23,6 @@ export function DiagnosticsPanel({ diagnostics, onJump }: Props) {
     </ul>
   );
 }
+
+/** Memoised: the app re-renders every animation frame while a build streams. */
+export const DiagnosticsPanel = memo(DiagnosticsPanelView);
