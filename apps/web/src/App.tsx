@@ -196,7 +196,7 @@ export function App() {
               <h2>Problems ({analysis.diagnostics.length})</h2>
               <DiagnosticsPanel diagnostics={analysis.diagnostics} onJump={goTo} />
               <h2>Build</h2>
-              <BuildTimeline onJump={(l) => goTo(l)} onOpenImage={setOpenImage} />
+              <BuildTimeline onJump={goTo} onOpenImage={setOpenImage} />
               <h2>History</h2>
               <BuildHistory refreshKey={`${buildState.id}:${buildState.status}`} onOpenImage={setOpenImage} />
             </>

@@ -1,9 +1,10 @@
 import { parseAnsi } from "../format/ansi.js";
-import { useState } from "react";
+import { memo, useState } from "react";
 import { formatSize } from "../format/size.js";
 import { useBuild, type StepView } from "../state/build-store.js";
 
-function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: number): void }) {
+/** One step's row; memoised so a log event re-renders only the step it belongs to. */
+const Step = memo(function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: number): void }) {
   const [open, setOpen] = useState(false);
   const badge = s.status === "failed" ? "FAILED" : s.status === "running" ? "RUNNING" : s.cache === "hit" ? "CACHED" : s.cache === "miss" ? "MISS" : "—";
   return (
@@ -37,7 +38,7 @@ function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: n
       )}
     </li>
   );
-}
+});
 
 /** Steps grouped by stage in lanes, with cache badge, reason, duration bar, layer size and logs. */
 export function BuildTimeline({ onJump, onOpenImage }: { onJump(line: number): void; onOpenImage(id: string): void }) {
