@@ -326,7 +326,7 @@ describe("images the builder makes", () => {
     const secretDir = mkdtempSync(join(tmpdir(), "layerlab-host-"));
     writeFileSync(join(secretDir, "host-secret"), "nope");
     const index = readFileSync(join(store.root, "index.json"), "utf8");
-    const tries = [`test ! -e ${secretDir}/host-secret`, `! test -e ${store.root}/index.json`, `mkdir -p ${store.root} && echo overwritten > ${store.root}/index.json`, "echo isolated > /r", "(sleep 300 &)", "true"];
+    const tries = [`test ! -e ${secretDir}/host-secret`, `! test -e ${store.root}/index.json`, `mkdir -p ${store.root} && echo overwritten > ${store.root}/index.json`, "echo isolated > /r", "(sleep 300.123 &)", "true"];
     const dir = workspace({ Dockerfile: `FROM busybox:1.36\nRUN ${tries.join(" && ")}\n` });
     const { events } = await run(dir, { noCache: true });
     expect(events.some((e) => e.type === "build.finished")).toBe(true);
@@ -334,6 +334,6 @@ describe("images the builder makes", () => {
     expect(readFileSync(join(store.root, "index.json"), "utf8").includes("overwritten")).toBe(false);
     expect(JSON.parse(readFileSync(join(store.root, "index.json"), "utf8")).manifests.length).toBeGreaterThanOrEqual(JSON.parse(index).manifests.length);
     const { execFileSync } = await import("node:child_process");
-    expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toMatch(/^sleep 300$/m);
+    expect(execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })).not.toMatch(/^sleep 300\.123$/m);
   });
 });
