@@ -215,6 +215,16 @@ describe("the build WebSocket", () => {
     ws.close();
   }, 60_000);
 
+  it("answers an unknown build with 404 over HTTP and an error message on the socket", async () => {
+    const res = await fetch(`${base}/api/builds/b-nope/events`, { headers: auth });
+    expect([res.status, await res.json()]).toEqual([404, { error: { code: "not-found", message: "no build b-nope" } }]);
+    const ws = await connect();
+    const reply = new Promise<unknown>((r) => ws.on("message", (d) => r(JSON.parse(d.toString()))));
+    ws.send(JSON.stringify({ type: "subscribe", buildId: "b-nope" }));
+    expect(await reply).toEqual({ type: "error", code: "not-found", message: "no build b-nope" });
+    ws.close();
+  });
+
   it("closes on malformed or oversized messages with a clear code", async () => {
     const a = await connect();
     const closedA = new Promise<number>((r) => a.once("close", (code) => r(code)));
