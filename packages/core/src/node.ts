@@ -32,3 +32,4 @@ export { createContainer, type CreateOptions } from "./container/create-containe
 export { resolveCommand } from "./container/command.js";
 export { containerLogs, execInContainer, killContainer, startContainer, stopContainer, type ContainerProcess, type TerminalSize } from "./container/container-runtime.js";
 export { commitContainer, containerChanges, exportContainer, parseTags, type Change } from "./container/container-changes.js";
+export { pruneContainers, removeContainer } from "./container/container-cleanup.js";

@@ -10,12 +10,13 @@ import {
   exportContainer,
   killContainer,
   parseTags,
+  pruneContainers,
+  removeContainer,
   startContainer,
   stopContainer,
   StoreError,
   type ContainerProcess,
   type ContainerRecord,
-  type ContainerStore,
   type CreateOptions,
 } from "@layerlab/core/node";
 import { oneOf, option, parseArgs, UsageError, type ParsedArgs } from "../args.js";
@@ -171,15 +172,6 @@ export const rmUsage = `Usage: layerlab rm [-f] CONTAINER [CONTAINER...]
 
 Remove containers and their changes. A running container needs -f (it is killed first).`;
 
-async function removeContainer(c: ContainerStore, r: ContainerRecord, force: boolean): Promise<void> {
-  if (r.state.status === "running") {
-    if (!force) throw new StoreError("conflict", `cannot remove container ${r.name}: it is running; stop it first, or use --force`);
-    await killContainer(c, r.id, "KILL").catch(() => undefined);
-    await stopContainer(c, r.id, 0);
-  }
-  await c.remove(r.id);
-}
-
 export async function rmCommand(argv: string[], out: Out, err: Out): Promise<number> {
   const args = parseArgs(argv, { force: "bool" }, { f: "force" });
   if (args.positionals.length === 0) throw new UsageError("rm needs at least one CONTAINER");
@@ -187,7 +179,7 @@ export async function rmCommand(argv: string[], out: Out, err: Out): Promise<num
   let status = 0;
   for (const ref of args.positionals) {
     try {
-      await removeContainer(c, await c.get(ref), args.options.has("force"));
+      await removeContainer(c, ref, args.options.has("force"));
       out(ref);
     } catch (e) {
       if (!(e instanceof StoreError)) throw e;
@@ -310,16 +302,8 @@ export async function containerCommand(argv: string[], out: Out): Promise<number
   const [sub, ...rest] = argv;
   if (sub !== "prune") throw new UsageError(`unknown container command "${sub ?? ""}": use prune`);
   parseArgs(rest, { force: "bool" }, { f: "force" });
-  const c = await openContainers();
-  const removed: string[] = [];
-  let reclaimed = 0;
-  for (const r of await c.list()) {
-    if (r.state.status === "running") continue;
-    reclaimed += await c.changesSize(r.id);
-    await c.remove(r.id);
-    removed.push(r.id);
-  }
-  if (removed.length > 0) out(["Deleted Containers:", ...removed, ""].join("\n"));
+  const { deleted, reclaimed } = await pruneContainers(await openContainers());
+  if (deleted.length > 0) out(["Deleted Containers:", ...deleted, ""].join("\n"));
   out(`Total reclaimed space: ${humanSize(reclaimed)}`);
   return 0;
 }

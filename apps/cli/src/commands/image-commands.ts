@@ -13,11 +13,12 @@ import {
   saveImages,
   StoreError,
   ContainerStore,
+  type Digest,
   type TagName,
 } from "@layerlab/core/node";
 import { oneOf, option, parseArgs, UsageError } from "../args.js";
 import { humanAge, humanSize, table } from "../human.js";
-import { containerUsing, openStore } from "../store-access.js";
+import { openStore } from "../store-access.js";
 import { exportContainerIfAny } from "./container-commands.js";
 
 type Out = (s: string) => void;
@@ -120,7 +121,8 @@ export async function rmiCommand(argv: string[], out: Out, err: Out): Promise<nu
   const args = parseArgs(argv, { force: "bool" }, { f: "force" });
   if (args.positionals.length === 0) throw new UsageError("rmi needs at least one IMAGE");
   const store = await openStore();
-  const inUse = containerUsing(await ContainerStore.open(store));
+  const containers = await ContainerStore.open(store);
+  const inUse = (id: Digest) => containers.userOf(id);
   let status = 0;
   for (const ref of args.positionals) {
     try {
@@ -179,19 +181,16 @@ export async function dfCommand(argv: string[], out: Out): Promise<number> {
   const args = parseArgs(argv, { verbose: "bool" }, { v: "verbose" });
   const store = await openStore();
   const containers = await ContainerStore.open(store);
-  const records = await containers.list();
   const used = await containers.imagesInUse();
   const usage = await diskUsage(store, async (id) => used.has(id));
-  const containerSizes = await Promise.all(records.map(async (r) => ({ running: r.state.status === "running", size: await containers.changesSize(r.id) })));
-  const containersSize = containerSizes.reduce((s, x) => s + x.size, 0);
-  const stoppedSize = containerSizes.filter((x) => !x.running).reduce((s, x) => s + x.size, 0);
+  const c = await containers.usage();
   const pct = (part: number, whole: number) => (whole === 0 ? "0%" : `${Math.round((part / whole) * 100)}%`);
   out(
     table(
       ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"],
       [
         ["Images", String(usage.images.total), String(usage.images.active), humanSize(usage.images.size), `${humanSize(usage.images.reclaimable)} (${pct(usage.images.reclaimable, usage.images.size)})`],
-        ["Containers", String(records.length), String(containerSizes.filter((x) => x.running).length), humanSize(containersSize), `${humanSize(stoppedSize)} (${pct(stoppedSize, containersSize)})`],
+        ["Containers", String(c.total), String(c.running), humanSize(c.size), `${humanSize(c.reclaimable)} (${pct(c.reclaimable, c.size)})`],
         ["Build Cache", String(usage.buildCache.total), "0", humanSize(usage.buildCache.size), humanSize(usage.buildCache.reclaimable)],
       ],
     ),

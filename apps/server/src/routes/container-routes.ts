@@ -7,9 +7,10 @@ import {
   exportContainer,
   killContainer,
   parseTags,
+  pruneContainers,
+  removeContainer,
   startContainer,
   stopContainer,
-  StoreError,
   type ContainerProcess,
   type ContainerRecord,
   type ContainerStore,
@@ -72,20 +73,7 @@ export function containerRoutes(containers: ContainerStore): Router {
       return view(await containers.get(record.id));
     }),
   );
-  r.post(
-    "/prune",
-    handle(async () => {
-      const deleted: string[] = [];
-      let reclaimed = 0;
-      for (const c of await containers.list()) {
-        if (c.state.status === "running") continue;
-        reclaimed += await containers.changesSize(c.id);
-        await containers.remove(c.id);
-        deleted.push(c.id);
-      }
-      return { deleted, reclaimed };
-    }),
-  );
+  r.post("/prune", handle(() => pruneContainers(containers)));
   r.get("/:ref", handle(async (req) => view(await containers.get(req.params.ref!))));
   r.post(
     "/:ref/start",
@@ -113,13 +101,7 @@ export function containerRoutes(containers: ContainerStore): Router {
     "/:ref",
     handle(async (req) => {
       const { force } = RemoveQuery.parse(req.query);
-      const c = await containers.get(req.params.ref!);
-      if (c.state.status === "running") {
-        if (force !== "true") throw new StoreError("conflict", `cannot remove container ${c.name}: it is running; stop it first, or use force`);
-        await stopContainer(containers, c.id, 0);
-      }
-      await containers.remove(c.id);
-      return { removed: c.id };
+      return { removed: await removeContainer(containers, req.params.ref!, force === "true") };
     }),
   );
   r.get("/:ref/diff", handle(async (req) => ({ changes: await containerChanges(containers, req.params.ref!) })));

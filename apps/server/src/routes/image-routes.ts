@@ -15,10 +15,6 @@ async function layersOf(store: ImageStore, image: StoredImage) {
 
 /** Images: list, detail, tag, remove, prune, efficiency and the diff of two images. */
 export function imageRoutes(store: ImageStore, containers: ContainerStore): Router {
-  const inUse = async (id: string) => {
-    const user = (await containers.imagesInUse()).get(id as StoredImage["id"]);
-    return user ? `container ${user.slice(0, 12)}` : null;
-  };
   const r = Router();
   r.get(
     "/",
@@ -70,7 +66,7 @@ export function imageRoutes(store: ImageStore, containers: ContainerStore): Rout
     "/:ref",
     handle(async (req) => {
       const { force } = RemoveQuery.parse(req.query);
-      return store.remove(req.params.ref!, { force: force === "true", inUse });
+      return store.remove(req.params.ref!, { force: force === "true", inUse: (id) => containers.userOf(id) });
     }),
   );
   r.get(

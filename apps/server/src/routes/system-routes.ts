@@ -9,12 +9,7 @@ export function systemRoutes(store: ImageStore, containers: ContainerStore): Rou
     "/df",
     handle(async () => {
       const used = await containers.imagesInUse();
-      const records = await containers.list();
-      const sizes = await Promise.all(records.map((c) => containers.changesSize(c.id)));
-      return {
-        ...(await diskUsage(store, async (id) => used.has(id))),
-        containers: { total: records.length, running: records.filter((c) => c.state.status === "running").length, size: sizes.reduce((a, b) => a + b, 0), reclaimable: sizes.filter((_, i) => records[i]!.state.status !== "running").reduce((a, b) => a + b, 0) },
-      };
+      return { ...(await diskUsage(store, async (id) => used.has(id))), containers: await containers.usage() };
     }),
   );
   r.get("/fsck", handle(() => fsck(store)));

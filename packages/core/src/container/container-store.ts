@@ -123,6 +123,20 @@ export class ContainerStore {
     return total;
   }
 
+  /** `df`'s containers row: how many, how many run, the bytes of their changes and of the stopped ones'. */
+  async usage(): Promise<{ total: number; running: number; size: number; reclaimable: number }> {
+    const records = await this.list();
+    const sizes = await Promise.all(records.map((r) => this.changesSize(r.id)));
+    const stopped = sizes.filter((_, i) => records[i]!.state.status !== "running");
+    return { total: records.length, running: records.length - stopped.length, size: sizes.reduce((a, b) => a + b, 0), reclaimable: stopped.reduce((a, b) => a + b, 0) };
+  }
+
+  /** For rmi's refusal: "container 1a2b3c4d5e6f" when a container uses the image, else null. */
+  async userOf(imageId: Digest): Promise<string | null> {
+    const user = (await this.imagesInUse()).get(imageId);
+    return user ? `container ${user.slice(0, 12)}` : null;
+  }
+
   /** Image IDs that containers (running or not) were created from: rmi refuses them, prune keeps them. */
   async imagesInUse(): Promise<Map<Digest, string>> {
     const used = new Map<Digest, string>();

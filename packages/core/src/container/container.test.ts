@@ -205,10 +205,7 @@ describe("containers and images", () => {
     let out = "";
     await (await startContainer(containers, c.id, { onOutput: (_s, d) => (out += d.toString()) })).exited;
     expect(out).toBe("1\n");
-    const inUse = async (id: string) => {
-      const user = (await containers.imagesInUse()).get(id as `sha256:${string}`);
-      return user ? `container ${user.slice(0, 12)}` : null;
-    };
+    const inUse = (id: `sha256:${string}`) => containers.userOf(id);
     await store.tag(first.id, "pinned:1");
     await expect(store.remove("pinned:1", { inUse })).rejects.toThrow(`image ${first.id.slice(7, 19)} is in use by container ${c.id.slice(0, 12)}; stop and remove it first, or use --force`);
     expect(await store.remove("pinned:1", { inUse, force: true })).toEqual({ untagged: ["pinned:1"], deleted: [] });
