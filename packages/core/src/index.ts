@@ -29,3 +29,7 @@ export { applyConfigChanges } from "./image/config-changes.js";
 export { dockerignoreMatcher, isExcluded, parseDockerignore, type IgnorePattern } from "./context/dockerignore.js";
 export * from "./protocol/build-events.js";
 export { completionsAt, hoverAt, type Completion, type CompletionResult } from "./assist/editor-assist.js";
+// Shapes the server sends to the web app; type-only, so nothing Node-side is bundled.
+export type { Efficiency, InefficientPath } from "./analysis/efficiency.js";
+export type { ImageDiff, PathChange } from "./analysis/image-diff.js";
+export type { HistoryRow } from "./store/image-facts.js";

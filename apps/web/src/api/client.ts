@@ -1,4 +1,6 @@
-import type { BuildEvent } from "@layerlab/core";
+import type { BuildEvent, Efficiency as CoreEfficiency, HistoryRow, ImageDiff as CoreImageDiff } from "@layerlab/core";
+
+export type { HistoryRow };
 /** An error the server reported, with its code and message, for showing where it belongs. */
 export class ApiError extends Error {
   constructor(
@@ -8,6 +10,23 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What to show for a failed call: the server's message, or the error itself. */
+export function errorText(e: unknown): string {
+  return e instanceof ApiError ? e.message : String(e);
+}
+
+/** Runs a user's action on a page, then reloads the page's data; a failure goes to `onError`. */
+export function thenRefresh(refresh: () => Promise<void>, onError: (message: string) => void): (action: () => Promise<unknown>) => Promise<void> {
+  return async (action) => {
+    try {
+      await action();
+      await refresh();
+    } catch (e) {
+      onError(errorText(e));
+    }
+  };
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -41,14 +60,6 @@ export interface LayerSummary {
   createdBy: string | null;
 }
 
-export interface HistoryRow {
-  id: string | null;
-  created: string | null;
-  createdBy: string;
-  size: number;
-  comment: string;
-  emptyLayer: boolean;
-}
 
 export interface ImageDetail {
   id: string;
@@ -58,16 +69,8 @@ export interface ImageDetail {
   config: { architecture: string; os: string; created?: string };
 }
 
-export interface Efficiency {
-  score: number;
-  wastedBytes: number;
-  reclaimableBytes: number;
-  sizeBytes: number;
-  userSizeBytes: number;
-  wastedUserPercent: number;
-  inefficiencies: { path: string; count: number; cumulative: number; min: number }[];
-  inefficientPaths: number;
-}
+/** dive's figures for an image, and how many paths are stored more than once in all. */
+export type Efficiency = CoreEfficiency & { inefficientPaths: number };
 
 export interface FileContent {
   path: string;
@@ -79,17 +82,8 @@ export interface FileContent {
   content: string;
 }
 
-export interface ImageDiff {
-  from: string;
-  to: string;
-  sharedLayers: number;
-  added: number;
-  modified: number;
-  deleted: number;
-  sizeDelta: number;
-  totalChanges: number;
-  changes: { path: string; kind: "added" | "modified" | "deleted"; type: string; size: number; delta: number }[];
-}
+/** The diff of two images as the server sends it: the first changes, and how many there are. */
+export type ImageDiff = CoreImageDiff & { from: string; to: string; totalChanges: number };
 
 export interface FilesQuery {
   dir: string;

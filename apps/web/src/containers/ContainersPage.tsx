@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError, type ContainerChange, type ContainerRow } from "../api/client.js";
+import { api, type ContainerChange, type ContainerRow, errorText, thenRefresh } from "../api/client.js";
 import { ChangesTree } from "./ChangesTree.js";
 import { ContainerTerminal } from "./ContainerTerminal.js";
 
-const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
 /** Containers: their state, a terminal into a running one, its changes, and commit to an image. */
 export function ContainersPage({ selected, onSelect, onOpenImage, theme }: { selected: string | null; onSelect(id: string | null): void; onOpenImage(id: string): void; theme: "dark" | "light" }) {
@@ -19,7 +18,7 @@ export function ContainersPage({ selected, onSelect, onOpenImage, theme }: { sel
       if (selected) setChanges((await api.containerChanges(selected)).changes);
       setError(null);
     } catch (e) {
-      setError(message(e));
+      setError(errorText(e));
     }
   }, [selected]);
 
@@ -29,14 +28,7 @@ export function ContainersPage({ selected, onSelect, onOpenImage, theme }: { sel
     return () => clearInterval(timer);
   }, [refresh]);
 
-  const act = async (f: () => Promise<unknown>) => {
-    try {
-      await f();
-      await refresh();
-    } catch (e) {
-      setError(message(e));
-    }
-  };
+  const act = thenRefresh(refresh, setError);
   const current = containers.find((c) => c.id === selected) ?? null;
 
   return (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, ApiError, type Efficiency } from "../api/client.js";
+import { api, type Efficiency, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 
 /** dive's efficiency score and wasted space, the bytes squashing would reclaim, and the files to blame. */
@@ -10,7 +10,7 @@ export function EfficiencyPanel({ imageId }: { imageId: string }) {
     api
       .efficiency(imageId)
       .then(setE)
-      .catch((x: unknown) => setError(x instanceof ApiError ? x.message : String(x)));
+      .catch((x: unknown) => setError(errorText(x)));
   }, [imageId]);
   if (error) return <p role="alert" className="error-text">{error}</p>;
   if (!e) return <p className="empty">Computing…</p>;

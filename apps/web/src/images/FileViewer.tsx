@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, ApiError, type FileContent } from "../api/client.js";
+import { api, type FileContent, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 
 /** A file's first bytes from the layer that wrote it: text as is, anything else as a hex dump. */
@@ -12,7 +12,7 @@ export function FileViewer({ imageId, layer, path, view, onClose }: { imageId: s
     api
       .fileContent(imageId, layer, path, view)
       .then(setFile)
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+      .catch((e: unknown) => setError(errorText(e)));
   }, [imageId, layer, path, view]);
   return (
     <div className="file-viewer" aria-label="File viewer">

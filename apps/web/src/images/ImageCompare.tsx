@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, ApiError, type ImageDiff, type ImageRow } from "../api/client.js";
+import { api, type ImageDiff, type ImageRow, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 
 const signed = (n: number) => `${n >= 0 ? "+" : "−"}${formatSize(Math.abs(n))}`;
@@ -14,7 +14,7 @@ export function ImageCompare({ imageId }: { imageId: string }) {
     api
       .images()
       .then((r) => setImages(r.images.filter((i) => i.id !== imageId)))
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+      .catch((e: unknown) => setError(errorText(e)));
   }, [imageId]);
   useEffect(() => {
     if (other === "") return;
@@ -22,7 +22,7 @@ export function ImageCompare({ imageId }: { imageId: string }) {
     api
       .imageDiff(other, imageId)
       .then(setDiff)
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+      .catch((e: unknown) => setError(errorText(e)));
   }, [other, imageId]);
   return (
     <div className="compare" aria-label="Compare images">

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, ApiError, type FileRow, type ImageDetail } from "../api/client.js";
+import { api, type FileRow, type ImageDetail, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 import { EfficiencyPanel } from "./EfficiencyPanel.js";
 import { FileViewer } from "./FileViewer.js";
@@ -39,7 +39,7 @@ export function ImageView({ imageId, onClose }: { imageId: string; onClose(): vo
         setImage(i);
         setLayer(i.layers.length - 1);
       })
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+      .catch((e: unknown) => setError(errorText(e)));
   }, [imageId]);
 
   const openDir = (path: string) => {

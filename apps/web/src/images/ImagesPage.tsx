@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
-import { api, ApiError, type DiskUsage, type ImageRow } from "../api/client.js";
+import { api, type DiskUsage, type ImageRow, errorText, thenRefresh } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 
-const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
 /** The store's images with open, run and remove, and what the store uses on disk. */
 export function ImagesPage({ onOpen, onRun }: { onOpen(id: string): void; onRun(containerId: string): void }) {
@@ -19,19 +18,12 @@ export function ImagesPage({ onOpen, onRun }: { onOpen(id: string): void; onRun(
       setUsage(df);
       setError(null);
     } catch (e) {
-      setError(message(e));
+      setError(errorText(e));
     }
   }, []);
   useEffect(() => void refresh(), [refresh]);
 
-  const act = async (f: () => Promise<unknown>) => {
-    try {
-      await f();
-      await refresh();
-    } catch (e) {
-      setError(message(e));
-    }
-  };
+  const act = thenRefresh(refresh, setError);
 
   return (
     <div className="page images-page" aria-label="Images">

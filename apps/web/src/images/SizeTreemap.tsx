@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { api, ApiError, type FileRow, type FilesQuery } from "../api/client.js";
+import { api, type FileRow, type FilesQuery, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 import { squarify } from "./squarify.js";
 
@@ -17,7 +17,7 @@ export function SizeTreemap({ imageId, layer, query, onOpenDir }: { imageId: str
       .then((r) => setRows(r.entries.filter((e) => e.change !== "deleted")))
       .catch((e: unknown) => {
         setRows([]);
-        setError(e instanceof ApiError ? e.message : String(e));
+        setError(errorText(e));
       });
   }, [imageId, layer, query.dir, query.view, query.q]);
   if (error) return <p role="alert" className="error-text">{error}</p>;

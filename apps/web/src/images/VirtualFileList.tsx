@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { api, ApiError, type FileRow, type FilesQuery } from "../api/client.js";
+import { api, type FileRow, type FilesQuery, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 
 const ROW = 22;
@@ -31,7 +31,7 @@ export function VirtualFileList({ imageId, layer, query, onOpenDir, onOpenFile, 
         setTotal(r.total);
         setVersion((v) => v + 1);
       })
-      .catch((e: unknown) => onError(e instanceof ApiError ? e.message : String(e)));
+      .catch((e: unknown) => onError(errorText(e)));
   };
   useEffect(() => {
     keyRef.current = key;

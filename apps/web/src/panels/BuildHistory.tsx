@@ -1,5 +1,5 @@
 import { useEffect, useState, memo } from "react";
-import { api, ApiError, type BuildRecord } from "../api/client.js";
+import { api, type BuildRecord, errorText } from "../api/client.js";
 import { compareBuilds, type StepComparison } from "../state/compare-builds.js";
 
 const BADGE = { hit: "CACHED", miss: "MISS", none: "—" } as const;
@@ -10,7 +10,7 @@ function BuildHistoryView({ refreshKey, onOpenImage }: { refreshKey: string; onO
   const [picked, setPicked] = useState<string[]>([]);
   const [rows, setRows] = useState<StepComparison[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e));
+  const fail = (e: unknown) => setError(errorText(e));
 
   useEffect(() => {
     api
