@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { spawnServe } from "@layerlab/server/testing";
 import { busyboxRootfsTar, ImageStore, importRootfs, parseTagName } from "@layerlab/core/node";
 
-const CLI = fileURLToPath(new URL("../apps/cli/src/main.ts", import.meta.url));
 /** About 2,000 lines a second for 10 seconds: 100 lines every 50 ms, less the time the loop itself takes. */
 const NOISY = "FROM busybox:1.36\nRUN i=0; while [ $i -lt 200 ]; do yes \"log line $i\" | head -n 100; usleep 45000; i=$((i+1)); done\n";
 
@@ -18,19 +16,6 @@ export interface LatencyRow {
   p99Ms: number;
   maxMs: number;
   serverRssMb: number;
-}
-
-function serve(home: string, workspace: string, log: string): Promise<{ child: ChildProcess; base: string; token: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", workspace, "--port", "0"], { env: { ...process.env, LAYERLAB_HOME: home }, stdio: ["ignore", "pipe", openSync(log, "a")] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /(http:\/\/[^\s/]+)\/\?token=(\S+)/.exec(out);
-      if (m) resolve({ child, base: m[1]!, token: m[2]! });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}; see ${log}`)));
-  });
 }
 
 /** Resident memory of a process now, in MB. */
@@ -105,7 +90,7 @@ export async function benchServer(): Promise<LatencyRow[]> {
   writeFileSync(join(workspace, "Dockerfile"), NOISY);
   const store = await ImageStore.open(home);
   await importRootfs(store, [await busyboxRootfsTar()], { tags: [parseTagName("busybox:1.36")!] });
-  const server = await serve(home, workspace, join(dir, "server.log"));
+  const server = await spawnServe(home, workspace, join(dir, "server.log"));
   try {
     const rows: LatencyRow[] = [];
     for (const viewers of [1, 50]) rows.push(await measure(server.base, server.token, viewers, server.child.pid!));

@@ -1,33 +1,22 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { BuildEvent } from "@layerlab/core";
 import { busyboxRootfsTar, fsck, ImageStore, importRootfs, parseTagName } from "@layerlab/core/node";
+import { spawnServe, type ServeProcess } from "./testing/spawn-serve.js";
 
-const CLI = fileURLToPath(new URL("../../cli/src/main.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "layerlab-crash-"));
 const home = join(dir, "home");
 const workspace = join(dir, "ws");
 const children: ChildProcess[] = [];
 
-/** `layerlab serve` in its own process, as a user runs it; resolves with its URL once it listens. */
-function serve(): Promise<{ child: ChildProcess; base: string; token: string }> {
-  const log = openSync(join(dir, "server.log"), "a");
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "serve", workspace, "--port", "0"], { env: { ...process.env, LAYERLAB_HOME: home }, stdio: ["ignore", "pipe", log] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /(http:\/\/[^\s/]+)\/\?token=(\S+)/.exec(out);
-      if (m) resolve({ child, base: m[1]!, token: m[2]! });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}; see ${join(dir, "server.log")}`)));
-  });
+async function serve(): Promise<ServeProcess> {
+  const running = await spawnServe(home, workspace, join(dir, "server.log"));
+  children.push(running.child);
+  return running;
 }
 
 function buildOver(base: string, token: string, until: (e: BuildEvent) => boolean): Promise<BuildEvent[]> {

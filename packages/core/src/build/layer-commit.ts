@@ -1,8 +1,8 @@
 import type { CachedLayer } from "../cache/build-cache.js";
 import { MEDIA } from "../image/oci-schemas.js";
 import { mergeLayers } from "../layer/merge-layers.js";
-import { diffUpperDir, removeMountStubs } from "../layer/overlay-diff.js";
-import { writeLayer } from "../layer/write-layer.js";
+import { diffUpperDir, removeMountStubs, type OverlayDiff } from "../layer/overlay-diff.js";
+import { writeLayer, type WrittenLayer } from "../layer/write-layer.js";
 import type { Digest } from "../store/digest.js";
 import type { ImageStore } from "../store/image-store.js";
 import { adoptSnapshot, layerSnapshots } from "../store/snapshots.js";
@@ -16,6 +16,16 @@ const MOUNT_STUBS = ["proc", "sys", "dev", "dev/init", "dev/pts", "dev/shm", "de
 
 export async function lowerDirs(store: ImageStore, layers: LayerRef[]): Promise<string[]> {
   return layerSnapshots(store, layers.map((l) => ({ digest: l.digest as Digest, diffId: l.diffId as Digest })));
+}
+
+/**
+ * Writes an upper directory's changes as a gzip layer into the store and records its file
+ * index, so it is a layer like any pulled or loaded one.
+ */
+export async function storeLayer(store: ImageStore, diff: OverlayDiff, level: number): Promise<WrittenLayer> {
+  const written = await writeLayer(store.blobs, diff.entries, (e) => diff.files.get(e.path)!, level);
+  await store.saveLayerRecord({ diffId: written.diffId, digest: written.digest, mediaType: MEDIA.ociLayerGzip, size: written.size, compressedSize: written.compressedSize, entries: written.entries });
+  return written;
 }
 
 /**
@@ -39,10 +49,7 @@ export async function commitChange(store: ImageStore, layers: LayerRef[], change
       await mount.unmount();
     }
     await removeMountStubs(mount.upper, stubs.filter((s) => !existed.has(s)));
-    const diff = await diffUpperDir(mount.upper);
-    const written = await writeLayer(store.blobs, diff.entries, (e) => diff.files.get(e.path)!, 1);
-    const record = { diffId: written.diffId, digest: written.digest, mediaType: MEDIA.ociLayerGzip, size: written.size, compressedSize: written.compressedSize, entries: written.entries };
-    await store.saveLayerRecord(record);
+    const written = await storeLayer(store, await diffUpperDir(mount.upper), 1);
     await adoptSnapshot(store, [...layers.map((l) => l.diffId as Digest), written.diffId], mount.upper);
     const below = mergeLayers(await Promise.all(layers.map(async (l) => (await store.layerRecord(l.diffId as Digest))?.entries ?? [])));
     const files = { added: 0, modified: 0, deleted: 0 };

@@ -7,7 +7,8 @@ import { MEDIA, type ImageConfig } from "../image/oci-schemas.js";
 import { compareEntries, type LayerEntry } from "../layer/layer-entry.js";
 import { mergeLayers } from "../layer/merge-layers.js";
 import { diffUpperDir, type OverlayDiff } from "../layer/overlay-diff.js";
-import { layerTar, orderHardlinks, writeLayer } from "../layer/write-layer.js";
+import { layerTar, orderHardlinks } from "../layer/write-layer.js";
+import { storeLayer } from "../build/layer-commit.js";
 import { runTool } from "../exec/run-process.js";
 import type { Digest } from "../store/digest.js";
 import { layerRecords } from "../store/image-facts.js";
@@ -60,10 +61,9 @@ export async function commitContainer(c: ContainerStore, ref: string, o: CommitO
   const r = await c.get(ref);
   const image = await c.images.resolve(r.image);
   const diff = await containerDiff(c, r);
-  const written = await writeLayer(c.images.blobs, diff.entries, (e) => diff.files.get(e.path)!, 6);
+  const written = await storeLayer(c.images, diff, 6);
   const lease = await c.images.lease([written.digest]);
   try {
-    await c.images.saveLayerRecord({ diffId: written.diffId, digest: written.digest, mediaType: MEDIA.ociLayerGzip, size: written.size, compressedSize: written.compressedSize, entries: written.entries });
     const runConfig = {
       ...image.config.config,
       Env: r.config.env,
