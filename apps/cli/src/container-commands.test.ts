@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { busyboxRootfsTar } from "@layerlab/core/testing";
+import { busyboxRootfsTar, waitUntil } from "@layerlab/core/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -16,13 +16,6 @@ function layerlab(args: string[], input?: string): { code: number; out: string; 
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-async function until(p: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!p()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   const rootfs = join(dir, "rootfs.tar");
@@ -69,16 +62,16 @@ describe("container commands", () => {
     const nap = `3600.${process.pid}`;
     const runner = spawn(process.execPath, ["--import", "tsx", MAIN, "run", "--name", "svc", "bb:1", "sleep", nap], { env, stdio: "ignore" });
     const exited = new Promise<number | null>((r) => runner.once("exit", (code) => r(code)));
-    await until(() => /Up /.test(layerlab(["ps"]).out));
+    await waitUntil(() => /Up /.test(layerlab(["ps"]).out), 20_000);
     expect(layerlab(["exec", "-e", "Y=2", "svc", "sh", "-c", "echo $((40 + Y)) $(cat /proc/1/cmdline | tr '\\0' ' ')"]).out).toBe(`42 /dev/init -p SIGKILL -- sleep ${nap}\n`);
     expect(layerlab(["stop", "-t", "5", "svc"]).out).toBe("svc\n");
     expect(await exited).toBe(143);
     expect(layerlab(["ps", "-a"]).out).toMatch(/Exited \(143\).*svc/);
     const again = spawn(process.execPath, ["--import", "tsx", MAIN, "start", "svc"], { env, stdio: "ignore" });
-    await until(() => /Up /.test(layerlab(["ps"]).out));
+    await waitUntil(() => /Up /.test(layerlab(["ps"]).out), 20_000);
     expect(spawnSync("pgrep", ["-f", `sleep ${nap}`]).stdout.toString()).not.toBe("");
     again.kill("SIGKILL");
-    await until(() => spawnSync("pgrep", ["-f", `sleep ${nap}`]).stdout.toString() === "");
+    await waitUntil(() => spawnSync("pgrep", ["-f", `sleep ${nap}`]).stdout.toString() === "", 20_000);
     expect(layerlab(["ps", "-a"]).out).toMatch(/Exited \(137\).*svc/);
     expect(layerlab(["container", "prune"]).out).toMatch(/^Deleted Containers:\n[0-9a-f]{64}\n/);
     expect(layerlab(["ps", "-a", "-q"]).out).toBe("");

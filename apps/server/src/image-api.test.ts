@@ -181,9 +181,21 @@ describe("image API", () => {
     const df = await json("/api/system/df");
     expect(df.body.images.total).toBeGreaterThanOrEqual(3);
     expect(df.body.layers.length).toBeGreaterThan(0);
+    // Importing twice under one tag leaves the first image dangling; prune removes only it.
+    const rootfs = tar.pack();
+    rootfs.entry({ name: "one.txt" }, "1\n");
+    rootfs.finalize();
+    const parts: Buffer[] = [];
+    for await (const c of rootfs as AsyncIterable<Buffer>) parts.push(c);
+    const importAs = async (change: string) => (await json(`/api/archive/import?tag=dangle:1&change=${encodeURIComponent(change)}`, { method: "POST", body: Buffer.concat(parts), headers: { "Content-Type": "application/x-tar" } })).body.id as string;
+    const first = await importAs("ENV V=1");
+    const second = await importAs("ENV V=2");
     const pruned = await post("/api/images/prune", {});
     expect(pruned.status).toBe(200);
-    expect(pruned.body).toHaveProperty("reclaimed");
+    expect(pruned.body.deleted).toEqual([first]);
+    expect(pruned.body.reclaimed).toBeGreaterThan(0);
+    expect((await json("/api/images/dangle:1")).body.id).toBe(second);
+    expect((await json(`/api/images/${first}`)).status).toBe(404);
     const fsck = await json("/api/system/fsck");
     expect(fsck.body.problems).toEqual([]);
   });

@@ -11,6 +11,7 @@ import { layerRecords } from "../store/image-facts.js";
 import { ImageStore } from "../store/image-store.js";
 import { collect } from "../testing/tar-fixtures.js";
 import { docker } from "../testing/docker-cli.js";
+import { waitUntil } from "../testing/wait-until.js";
 import { commitContainer, containerChanges, exportContainer } from "./container-changes.js";
 import { containerLogs, execInContainer, startContainer, stopContainer, type ContainerProcess } from "./container-runtime.js";
 import { ContainerStore } from "./container-store.js";
@@ -42,13 +43,6 @@ async function run(image: string, o: CreateOptions = {}): Promise<{ out: string;
   return { out, code, id: c.id };
 }
 
-async function until(p: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await p())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("running containers", () => {
   it("runs exactly the argv Docker's ENTRYPOINT/CMD rules give", async () => {
@@ -83,7 +77,7 @@ describe("running containers", () => {
   it("stop sends the stop signal, then kills after the timeout", async () => {
     const polite = await createContainer(containers, "bb:1", { args: ["sleep", "100"] });
     const p1 = await startContainer(containers, polite.id);
-    await until(async () => (await containers.get(polite.id)).state.status === "running");
+    await waitUntil(async () => (await containers.get(polite.id)).state.status === "running");
     const t0 = Date.now();
     await stopContainer(containers, polite.id, 10);
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -100,17 +94,17 @@ describe("running containers", () => {
   it("execs a shell with a real terminal: output, resize, Ctrl-C and exit code", async () => {
     const c = await createContainer(containers, "bb:1", { args: ["sleep", "300"] });
     const main = await startContainer(containers, c.id);
-    await until(async () => (await containers.get(c.id)).state.status === "running");
+    await waitUntil(async () => (await containers.get(c.id)).state.status === "running");
     let out = "";
     const shell: ContainerProcess = await execInContainer(containers, c.id, ["sh"], { tty: true, size: { rows: 30, cols: 90 }, onOutput: (_s, d) => (out += d.toString()) });
     // Markers the shell computes, so the terminal's echo of the typed line never matches them.
     shell.write("stty size; test -t 0 && echo IS-A-TTY-$((6*7))\n");
-    await until(() => out.includes("IS-A-TTY-42\r\n"));
+    await waitUntil(() => out.includes("IS-A-TTY-42\r\n"));
     expect(out).toMatch(/^30 90\r$/m);
     shell.resize({ rows: 40, cols: 100 });
     await new Promise((r) => setTimeout(r, 100));
     shell.write("stty size\n");
-    await until(() => /^40 100\r$/m.test(out));
+    await waitUntil(() => /^40 100\r$/m.test(out));
     shell.write("sleep 50; echo NOT-$((1+1))-INTERRUPTED\n");
     await new Promise((r) => setTimeout(r, 300));
     shell.write("\x03");
@@ -230,9 +224,9 @@ describe("containers and images", () => {
     const { spawn } = await import("node:child_process");
     const owner = spawn(process.execPath, ["--import", "tsx", file], { stdio: ["ignore", "pipe", "inherit"] });
     const id = await new Promise<string>((resolve) => owner.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
-    await until(() => spawnSync("pgrep", ["-f", "sleep 3600.5"]).stdout.toString() !== "");
+    await waitUntil(() => spawnSync("pgrep", ["-f", "sleep 3600.5"]).stdout.toString() !== "");
     owner.kill("SIGKILL");
-    await until(() => spawnSync("pgrep", ["-f", "sleep 3600.5"]).stdout.toString() === "");
+    await waitUntil(() => spawnSync("pgrep", ["-f", "sleep 3600.5"]).stdout.toString() === "");
     expect((await containers.get(id)).state).toMatchObject({ status: "exited", exitCode: 137, error: "the Layerlab process that ran it stopped" });
   });
 });

@@ -4,3 +4,4 @@ export { docker, dockerBytes } from "./docker-cli.js";
 export { startRegistry, type LocalRegistry } from "./local-registry.js";
 export { startTokenServer } from "./token-server.js";
 export { buildkitDecisions } from "./docker-buildkit.js";
+export { waitUntil } from "./wait-until.js";
