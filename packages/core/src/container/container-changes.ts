@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { parseTagName, type TagName } from "../image/image-name.js";
@@ -9,10 +9,10 @@ import { mergeLayers } from "../layer/merge-layers.js";
 import { diffUpperDir, type OverlayDiff } from "../layer/overlay-diff.js";
 import { layerTar, orderHardlinks } from "../layer/write-layer.js";
 import { storeLayer } from "../build/layer-commit.js";
-import { runTool } from "../exec/run-process.js";
 import type { Digest } from "../store/digest.js";
 import { layerRecords } from "../store/image-facts.js";
-import { layerSnapshots } from "../store/snapshots.js";
+import { imageSnapshots } from "../store/snapshots.js";
+import { mountView } from "../exec/overlay-mount.js";
 import { StoreError } from "../store/store-error.js";
 import type { ContainerRecord } from "./container-record.js";
 import type { ContainerStore } from "./container-store.js";
@@ -100,18 +100,12 @@ export async function commitContainer(c: ContainerStore, ref: string, o: CommitO
  */
 export async function exportContainer(c: ContainerStore, ref: string): Promise<Readable> {
   const r = await c.get(ref);
-  const image = await c.images.resolve(r.image);
-  const lowers = await layerSnapshots(c.images, image.manifest.layers.map((l, i) => ({ digest: l.digest as Digest, diffId: image.config.rootfs.diff_ids[i] as Digest })));
-  const dir = await mkdtemp(join(c.images.tmpDir, "export-"));
-  const view = join(dir, "view");
-  await mkdir(view);
-  await runTool("mount", ["-t", "overlay", "overlay", "-o", `ro,lowerdir=${[join(c.dir(r.id), "upper"), ...[...lowers].reverse()].join(":")}`, view]);
-  const release = async () => {
-    await runTool("umount", [view]).catch(() => runTool("umount", ["-l", view]).catch(() => undefined));
-    await rm(dir, { recursive: true, force: true });
-  };
+  const lowers = await imageSnapshots(c.images, await c.images.resolve(r.image));
+  // The container's upper directory as the top lower: overlayfs reads its whiteouts as deletions.
+  const view = await mountView(c.images.tmpDir, [...lowers, join(c.dir(r.id), "upper")]);
+  const release = () => view.unmount().catch(() => undefined).finally(() => rm(join(view.merged, ".."), { recursive: true, force: true }));
   try {
-    const tree = await diffUpperDir(view);
+    const tree = await diffUpperDir(view.merged);
     const stubs = new Set(r.stubs);
     const entries: LayerEntry[] = orderHardlinks(tree.entries.filter((e) => e.type !== "opaque" && e.type !== "whiteout" && !stubs.has(e.path)).sort(compareEntries));
     const tar = layerTar(entries, (e) => tree.files.get(e.path)!);

@@ -7,8 +7,8 @@ import { DEFAULT_CAPS, runtimeSpec } from "../exec/oci-runtime-spec.js";
 import { DOCKER_INIT, execUnavailableReason, RUNC } from "../exec/run-in-rootfs.js";
 import { runTool } from "../exec/run-process.js";
 import { resolveUser } from "../build/image-user.js";
-import type { Digest } from "../store/digest.js";
-import { layerSnapshots } from "../store/snapshots.js";
+import { imageSnapshots } from "../store/snapshots.js";
+import { mountOverlay, type OverlayMount } from "../exec/overlay-mount.js";
 import { StoreError } from "../store/store-error.js";
 import type { ContainerRecord } from "./container-record.js";
 import type { ContainerStore } from "./container-store.js";
@@ -87,18 +87,10 @@ function processHandle(child: ChildProcess, tty: boolean, o: AttachOptions, log?
   };
 }
 
-async function mountRootfs(c: ContainerStore, r: ContainerRecord): Promise<string> {
-  const image = await c.images.resolve(r.image);
-  const lowers = await layerSnapshots(c.images, image.manifest.layers.map((l, i) => ({ digest: l.digest as Digest, diffId: image.config.rootfs.diff_ids[i] as Digest })));
-  const dir = c.dir(r.id);
-  const merged = join(dir, "merged");
-  // A mount left by a process that died is detached first.
-  await runTool("umount", ["-l", merged]).catch(() => undefined);
-  await mkdir(merged, { recursive: true });
-  const lowerList = lowers.length > 0 ? [...lowers].reverse() : [join(dir, "empty")];
-  if (lowers.length === 0) await mkdir(join(dir, "empty"), { recursive: true });
-  await runTool("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${lowerList.join(":")},upperdir=${join(dir, "upper")},workdir=${join(dir, "work")}`, merged]);
-  return merged;
+/** The container's filesystem: its own upper directory over the image's snapshots. */
+async function mountRootfs(c: ContainerStore, r: ContainerRecord): Promise<OverlayMount> {
+  const lowers = await imageSnapshots(c.images, await c.images.resolve(r.image));
+  return mountOverlay(c.images.tmpDir, lowers, { at: c.dir(r.id) });
 }
 
 /**
@@ -112,12 +104,13 @@ export async function startContainer(c: ContainerStore, ref: string, o: AttachOp
   const r = await c.get(ref);
   if (r.state.status === "running") throw new StoreError("conflict", `container ${r.name} is already running`);
   const dir = c.dir(r.id);
-  const merged = await mountRootfs(c, r);
+  const rootfs = await mountRootfs(c, r);
+  const merged = rootfs.merged;
   let user;
   try {
     user = await resolveUser(merged, r.config.user);
   } catch (e) {
-    await runTool("umount", [merged]).catch(() => undefined);
+    await rootfs.unmount().catch(() => undefined);
     throw new StoreError("invalid-reference", (e as Error).message);
   }
   const bundle = join(dir, "bundle");
@@ -145,7 +138,7 @@ export async function startContainer(c: ContainerStore, ref: string, o: AttachOp
   await c.update(r.id, (x) => ({ ...x, state: { status: "running", owner: process.pid, startedAt: new Date().toISOString(), finishedAt: null, exitCode: null, error: null } }));
   const exited = handle.exited.then(async (code) => {
     await runTool(RUNC, ["--root", c.runcRoot, "delete", "--force", r.id]).catch(() => undefined);
-    await runTool("umount", [merged]).catch(() => runTool("umount", ["-l", merged]).catch(() => undefined));
+    await rootfs.unmount().catch(() => undefined);
     await new Promise((resolve) => log.end(resolve));
     await c.update(r.id, (x) => ({ ...x, state: { ...x.state, status: "exited", owner: null, finishedAt: new Date().toISOString(), exitCode: code } }));
     if (r.config.autoRemove) await c.remove(r.id);

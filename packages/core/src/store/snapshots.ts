@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { applyLayerEntries } from "../layer/apply-layer.js";
 import { readUntrustedTar } from "../layer/untrusted-tar.js";
 import { chainId, type Digest } from "./digest.js";
-import type { ImageStore } from "./image-store.js";
+import type { ImageStore, StoredImage } from "./image-store.js";
 import { StoreError } from "./store-error.js";
 
 const COMPLETE = ".layerlab-complete";
@@ -30,6 +30,11 @@ export async function layerSnapshots(store: ImageStore, layers: { digest: Digest
     dirs.push(join(base, "fs"));
   }
   return dirs;
+}
+
+/** An image's layer snapshots, bottom first, ready to be overlay lower directories. */
+export function imageSnapshots(store: ImageStore, image: StoredImage): Promise<string[]> {
+  return layerSnapshots(store, image.manifest.layers.map((l, i) => ({ digest: l.digest as Digest, diffId: image.config.rootfs.diff_ids[i] as Digest })));
 }
 
 /** Extractions under way in this process, so concurrent stages share one. */
