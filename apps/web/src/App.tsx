@@ -15,6 +15,7 @@ import { setKnownImages } from "./editor/dockerfile-assist.js";
 import { api } from "./api/client.js";
 import { ShortcutsHelp } from "./help/ShortcutsHelp.js";
 import { BuildHistory } from "./panels/BuildHistory.js";
+import { ErrorMessage } from "./panels/ErrorMessage.js";
 
 type Page = "workspace" | "images" | "containers";
 const PAGES: [Page, string][] = [
@@ -137,11 +138,7 @@ export function App() {
           {theme === "dark" ? "Light" : "Dark"} theme
         </button>
       </header>
-      {error && (
-        <div className="error-banner" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorMessage error={error} />
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
       {page !== "workspace" && (
         <section className="page-host">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api, type ContainerChange, type ContainerRow, errorText, thenRefresh } from "../api/client.js";
 import { ChangesTree } from "./ChangesTree.js";
 import { ContainerTerminal } from "./ContainerTerminal.js";
+import { ErrorMessage } from "../panels/ErrorMessage.js";
 
 
 /** Containers: their state, a terminal into a running one, its changes, and commit to an image. */
@@ -33,11 +34,7 @@ export function ContainersPage({ selected, onSelect, onOpenImage, theme }: { sel
 
   return (
     <div className="page containers-page" aria-label="Containers">
-      {error && (
-        <div className="error-banner" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorMessage error={error} />
       <table className="list-table" aria-label="Container list">
         <thead>
           <tr>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, type Efficiency, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
+import { ErrorMessage } from "../panels/ErrorMessage.js";
 
 /** dive's efficiency score and wasted space, the bytes squashing would reclaim, and the files to blame. */
 export function EfficiencyPanel({ imageId }: { imageId: string }) {
@@ -12,7 +13,7 @@ export function EfficiencyPanel({ imageId }: { imageId: string }) {
       .then(setE)
       .catch((x: unknown) => setError(errorText(x)));
   }, [imageId]);
-  if (error) return <p role="alert" className="error-text">{error}</p>;
+  if (error) return <ErrorMessage error={error} inline />;
   if (!e) return <p className="empty">Computing…</p>;
   return (
     <div className="efficiency" aria-label="Efficiency">

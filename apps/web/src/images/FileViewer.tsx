@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, type FileContent, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
+import { ErrorMessage } from "../panels/ErrorMessage.js";
 
 /** A file's first bytes from the layer that wrote it: text as is, anything else as a hex dump. */
 export function FileViewer({ imageId, layer, path, view, onClose }: { imageId: string; layer: number; path: string; view: "layer" | "merged"; onClose(): void }) {
@@ -28,7 +29,7 @@ export function FileViewer({ imageId, layer, path, view, onClose }: { imageId: s
           Close
         </button>
       </div>
-      {error && <p role="alert" className="error-text">{error}</p>}
+      <ErrorMessage error={error} inline />
       {file && <pre className="file-content">{file.content}</pre>}
     </div>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, type ImageDiff, type ImageRow, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
+import { ErrorMessage } from "../panels/ErrorMessage.js";
 
 const signed = (n: number) => `${n >= 0 ? "+" : "−"}${formatSize(Math.abs(n))}`;
 
@@ -37,7 +38,7 @@ export function ImageCompare({ imageId }: { imageId: string }) {
           ))}
         </select>
       </label>
-      {error && <p role="alert" className="error-text">{error}</p>}
+      <ErrorMessage error={error} inline />
       {diff && (
         <>
           <p className="muted" aria-label="Comparison summary">

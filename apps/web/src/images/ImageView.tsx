@@ -7,6 +7,7 @@ import { HistoryTable } from "./HistoryTable.js";
 import { ImageCompare } from "./ImageCompare.js";
 import { SizeTreemap } from "./SizeTreemap.js";
 import { VirtualFileList } from "./VirtualFileList.js";
+import { ErrorMessage } from "../panels/ErrorMessage.js";
 
 type Tab = "layers" | "history" | "efficiency" | "compare";
 const TABS: [Tab, string][] = [
@@ -69,11 +70,7 @@ export function ImageView({ imageId, onClose }: { imageId: string; onClose(): vo
           Close
         </button>
       </div>
-      {error && (
-        <div className="error-banner" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorMessage error={error} />
       {tab === "history" && image && <HistoryTable rows={image.history} />}
       {tab === "efficiency" && <EfficiencyPanel imageId={imageId} />}
       {tab === "compare" && <ImageCompare imageId={imageId} />}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, type DiskUsage, type ImageRow, errorText, thenRefresh } from "../api/client.js";
 import { formatSize } from "../format/size.js";
+import { ErrorMessage } from "../panels/ErrorMessage.js";
 
 
 /** The store's images with open, run and remove, and what the store uses on disk. */
@@ -27,11 +28,7 @@ export function ImagesPage({ onOpen, onRun }: { onOpen(id: string): void; onRun(
 
   return (
     <div className="page images-page" aria-label="Images">
-      {error && (
-        <div className="error-banner" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorMessage error={error} />
       <div className="image-actions">
         <input value={remote} onChange={(e) => setRemote(e.target.value)} placeholder="registry/name:tag" aria-label="Image reference to pull or push" />
         <button

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { api, type FileRow, type FilesQuery, errorText } from "../api/client.js";
 import { formatSize } from "../format/size.js";
 import { squarify } from "./squarify.js";
+import { ErrorMessage } from "../panels/ErrorMessage.js";
 
 const W = 640;
 const H = 220;
@@ -20,7 +21,7 @@ export function SizeTreemap({ imageId, layer, query, onOpenDir }: { imageId: str
         setError(errorText(e));
       });
   }, [imageId, layer, query.dir, query.view, query.q]);
-  if (error) return <p role="alert" className="error-text">{error}</p>;
+  if (error) return <ErrorMessage error={error} inline />;
   const tiles = squarify(rows, (r) => r.size, W, H);
   if (tiles.length === 0) return <p className="empty">Nothing here takes space.</p>;
   return (

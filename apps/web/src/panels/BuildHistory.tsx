@@ -1,6 +1,7 @@
 import { useEffect, useState, memo } from "react";
 import { api, type BuildRecord, errorText } from "../api/client.js";
 import { compareBuilds, type StepComparison } from "../state/compare-builds.js";
+import { ErrorMessage } from "./ErrorMessage.js";
 
 const BADGE = { hit: "CACHED", miss: "MISS", none: "—" } as const;
 
@@ -35,7 +36,7 @@ function BuildHistoryView({ refreshKey, onOpenImage }: { refreshKey: string; onO
 
   return (
     <div className="build-history" aria-label="Build history">
-      {error && <p role="alert" className="error-text">{error}</p>}
+      <ErrorMessage error={error} inline />
       <ul>
         {builds.map((b) => (
           <li key={b.id}>
