@@ -24,6 +24,7 @@ const STORE_STATUS: Record<StoreError["code"], number> = {
   conflict: 409,
   unsupported: 415,
   "not-a-file": 400,
+  "no-platform": 404,
 };
 
 /** The status and body for an error: the error's own code and message, never a stack or a host path. */

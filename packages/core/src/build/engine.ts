@@ -130,7 +130,7 @@ async function runBuild(request: BuildRequest, sink: EventSink): Promise<{ image
     const lookup = () =>
       store.resolve(ref, platform).catch((e: unknown) => {
         // A multi-platform image without this platform: say which platforms it has.
-        if (e instanceof StoreError && e.message.startsWith(`no ${platform.os}/`)) throw new BuildError("base-image", `base image ${ref}: ${e.message}`);
+        if (e instanceof StoreError && e.code === "no-platform") throw new BuildError("base-image", `base image ${ref}: ${e.message}`);
         return null;
       });
     let image = await lookup();

@@ -147,7 +147,7 @@ export class ImageStore {
       );
       if (!match) {
         const have = index.manifests.map((m) => (m.platform ? `${m.platform.os}/${m.platform.architecture}` : "?")).join(", ");
-        throw new StoreError("not-found", `no ${platform.os}/${platform.architecture} image in ${desc.digest} (it has ${have})`);
+        throw new StoreError("no-platform", `no ${platform.os}/${platform.architecture} image in ${desc.digest} (it has ${have})`);
       }
       if (!(await this.blobs.has(match.digest as Digest))) {
         throw new StoreError("not-found", `the ${platform.os}/${platform.architecture} image of ${desc.digest} is not in the store; pull it for that platform`);
@@ -175,7 +175,7 @@ export class ImageStore {
         const config = await this.readConfig(manifest.config.digest as Digest);
         out.push({ id: manifest.config.digest as Digest, manifestDigest: digest, manifest, config, tags, addedAt });
       } catch (e) {
-        if (!(e instanceof StoreError && e.code === "not-found")) throw e;
+        if (!(e instanceof StoreError && (e.code === "not-found" || e.code === "no-platform"))) throw e;
       }
     }
     return out.sort((a, b) => (b.config.created ?? "").localeCompare(a.config.created ?? "") || b.addedAt - a.addedAt);
@@ -187,12 +187,6 @@ export class ImageStore {
    * image, the variant for `platform` (the host's by default); an error names the ones there are.
    */
   async resolve(ref: string, platform?: Platform): Promise<StoredImage> {
-    if (platform !== undefined) {
-      const tag = parseTagName(ref);
-      const desc = tag ? (await this.readIndex()).manifests.find((d) => d.annotations?.[IMAGE_NAME] === tag.canonical) : undefined;
-      // Surfaces "no linux/arm64 image in ... (it has linux/amd64)" rather than "no such image".
-      if (desc) await this.manifestFor(desc, platform);
-    }
     const images = await this.images(platform);
     const tag = parseTagName(ref);
     if (tag) {
@@ -204,6 +198,11 @@ export class ImageStore {
       const matches = images.filter((i) => i.id.slice(7).startsWith(hex) || i.manifestDigest.slice(7).startsWith(hex));
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) throw new StoreError("conflict", `"${ref}" matches ${matches.length} images; give more digits`);
+    }
+    if (tag) {
+      // A tag whose image lacks this platform says which platforms it has, not "no such image".
+      const desc = (await this.readIndex()).manifests.find((d) => d.annotations?.[IMAGE_NAME] === tag.canonical);
+      if (desc) await this.manifestFor(desc, platform);
     }
     throw new StoreError("not-found", `no such image: ${ref}`);
   }

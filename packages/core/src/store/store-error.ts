@@ -12,7 +12,8 @@ export class StoreError extends Error {
       | "in-use"
       | "conflict"
       | "unsupported"
-      | "not-a-file",
+      | "not-a-file"
+      | "no-platform",
     message: string,
   ) {
     super(message);
