@@ -29,7 +29,6 @@ export { gitContext, isGitContext, tarContext } from "./context/build-context.js
 export { ContainerStore } from "./container/container-store.js";
 export { describeStatus, type ContainerRecord } from "./container/container-record.js";
 export { createContainer, type CreateOptions } from "./container/create-container.js";
-export { resolveCommand } from "./container/command.js";
 export { containerLogs, execInContainer, killContainer, startContainer, stopContainer, type ContainerProcess, type TerminalSize } from "./container/container-runtime.js";
 export { commitContainer, containerChanges, exportContainer, parseTags, type Change } from "./container/container-changes.js";
 export { pruneContainers, removeContainer } from "./container/container-cleanup.js";
