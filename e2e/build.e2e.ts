@@ -109,4 +109,37 @@ describe("building from the browser", () => {
     await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
     await page.close();
   });
+
+  it("streams a step's output live with its colours, keeps a line that arrives in pieces whole, and shows earlier output on request", async () => {
+    // 12,000 numbered lines (~130 kB, more than the view first shows), then a line written in two parts.
+    writeFileSync(
+      join(server.workspaceDir, "logs.Dockerfile"),
+      "FROM busybox:1.36\nRUN printf '\\033[31mred\\033[0m plain\\n'; i=0; while [ $i -lt 12000 ]; do i=$((i+1)); echo \"line $i\"; done; sleep 1; printf 'half'; sleep 1; echo ' whole'\n",
+    );
+    const page = await open();
+    await page.getByRole("navigation", { name: "Workspace files" }).getByRole("button", { name: "logs.Dockerfile" }).click();
+    await expect.poll(() => page.locator('[aria-label="Stage graph"] g[role="button"]').count()).toBe(1);
+    await page.getByRole("button", { name: "Build (Ctrl+Enter)" }).click();
+    const show = page.getByRole("button", { name: "Show output of line 2" });
+    await show.click({ timeout: 60_000 });
+    const log = page.getByRole("log", { name: "Output of line 2" });
+    await expect.poll(() => log.textContent(), { timeout: 60_000 }).toContain("half whole\n");
+    const text = (await log.textContent())!;
+    expect(text).toContain("line 12000\nhalf whole");
+    // It followed the output to its end.
+    expect(await log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(5);
+    await screenshot(page, "build-log");
+
+    // Reopened after the build: the last part first, earlier output a click (or two) away, colours kept.
+    await page.getByRole("button", { name: "Hide output of line 2" }).click();
+    await show.click();
+    expect(await log.textContent()).not.toContain("line 1\n");
+    const earlier = log.getByRole("button", { name: /^Show earlier output/ });
+    while (await earlier.isVisible()) await earlier.click();
+    const all = (await log.textContent())!;
+    expect(all.startsWith("red plain\nline 1\nline 2\n")).toBe(true);
+    expect(all.match(/^line \d+$/gm)).toHaveLength(12000);
+    expect(await log.locator("span.ansi-1").first().textContent()).toBe("red");
+    await page.close();
+  });
 });

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { DockerfileEditor, type JumpTarget, type LineNote } from "./editor/DockerfileEditor.js";
 import { BuildTimeline } from "./panels/BuildTimeline.js";
 import { ImageView } from "./images/ImageView.js";
+import { useShallow } from "zustand/react/shallow";
 import { useBuild } from "./state/build-store.js";
 import { FileTree } from "./files/FileTree.js";
 import { StageGraph } from "./graph/StageGraph.js";
@@ -30,7 +31,8 @@ export function App() {
   const [target, setTarget] = useState<number | null>(null);
   const [jump, setJump] = useState<JumpTarget | null>(null);
 
-  const buildState = useBuild();
+  // Only what the page shows: build output, most of a build's events, never re-renders it.
+  const buildState = useBuild(useShallow((b) => ({ id: b.id, status: b.status, stages: b.stages, steps: b.steps, imageId: b.imageId })));
   const [buildArgs, setBuildArgs] = useState("");
   const [builtFile, setBuiltFile] = useState<string | null>(null);
   const [openImage, setOpenImage] = useState<string | null>(null);
@@ -75,7 +77,7 @@ export function App() {
   const effectiveTarget = analysis === null ? null : target !== null && target < analysis.graph.stages.length ? target : analysis.graph.defaultTarget;
   const goTo = useCallback((line: number, column = 1) => setJump({ line, column, seq: Date.now() }), []);
   const openFile = useCallback((p: string) => void open(p), [open]);
-  const statuses = useMemo(() => stageStatuses(buildState), [buildState.steps, buildState.stages, buildState.status]);
+  const statuses = useMemo(() => stageStatuses(buildState), [buildState]);
   const startBuild = async () => {
     if (openPath === null || !dockerfile) return;
     if (text !== saved) await save();
@@ -88,18 +90,21 @@ export function App() {
     );
     const targetName = analysis && effectiveTarget !== null ? analysis.graph.stages[effectiveTarget]!.label : undefined;
     setBuiltFile(openPath);
-    buildState.start({ dockerfile: openPath, ...(targetName && effectiveTarget !== analysis?.graph.defaultTarget ? { target: targetName } : {}), buildArgs: args });
+    useBuild.getState().start({ dockerfile: openPath, ...(targetName && effectiveTarget !== analysis?.graph.defaultTarget ? { target: targetName } : {}), buildArgs: args });
   };
-  const notes: LineNote[] =
-    builtFile === openPath
-      ? [...buildState.steps.values()].filter((s) => s.cache === "hit" || s.cache === "miss" || s.status !== "done").map((s) => {
+  const notes: LineNote[] = useMemo(
+    () =>
+      builtFile !== openPath
+        ? []
+        : [...buildState.steps.values()].filter((s) => s.cache === "hit" || s.cache === "miss" || s.status !== "done").map((s) => {
           const size = s.layer ? ` · ${(s.layer.size / 1000).toFixed(1)}kB` : "";
           const time = s.durationMs !== null ? ` · ${(s.durationMs / 1000).toFixed(1)}s` : "";
           const kind: LineNote["kind"] = s.status === "failed" ? "failed" : s.status === "running" ? "running" : s.cache === "hit" ? "hit" : "miss";
           const label = kind === "failed" ? "✗ failed" : kind === "running" ? "… running" : kind === "hit" ? "✓ cached" : s.cache === "miss" ? "● built" : "";
           return { line: s.line, kind, text: `${label}${time}${size}`, hover: s.reason ? `**Cache miss**: ${s.reason}` : kind === "hit" ? "Cache hit" : s.instruction };
-        }).filter((n) => n.text !== "")
-      : [];
+        }).filter((n) => n.text !== ""),
+    [builtFile, openPath, buildState.steps],
+  );
 
   return (
     <div className={`app theme-${theme}`}>
@@ -123,7 +128,7 @@ export function App() {
           Build
         </button>
         {(buildState.status === "running" || buildState.status === "queued") && (
-          <button onClick={() => buildState.cancel()} aria-label="Cancel the build">
+          <button onClick={() => useBuild.getState().cancel()} aria-label="Cancel the build">
             Cancel
           </button>
         )}

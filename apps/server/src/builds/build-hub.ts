@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build, BuildError, reapStaleTmp, type ImageStore } from "@layerlab/core/node";
 import type { BuildEvent } from "@layerlab/core";
+import { EventLogWriter } from "./event-log-writer.js";
 
 export interface BuildSettings {
   dockerfile: string;
@@ -139,18 +140,17 @@ export class BuildHub {
 
   private async run(id: string): Promise<void> {
     const live = this.live.get(id)!;
-    const log = join(this.dir, `${id}.ndjson`);
-    let pending = Promise.resolve();
+    const log = new EventLogWriter(join(this.dir, `${id}.ndjson`));
     const onEvent = (e: BuildEvent) => {
       live.events.push(e);
-      pending = pending.then(() => appendFile(log, `${JSON.stringify(e)}\n`));
+      log.append(e);
       for (const l of live.listeners) l(e);
     };
     if (live.abort.signal.aborted) {
       // Cancelled while it waited in the queue: it never starts.
       const message = "the build was cancelled before it started";
       onEvent({ type: "build.failed", buildId: id, seq: 0, time: Date.now(), error: { code: "cancelled", message, range: null, step: null } });
-      await pending;
+      await log.flushed();
       await this.saveRecord({ ...live.record, status: "cancelled", error: message, finishedAt: Date.now() });
       this.live.delete(id);
       return;
@@ -180,7 +180,7 @@ export class BuildHub {
         onEvent({ type: "build.failed", buildId: id, seq: live.events.length, time: Date.now(), error: { code: "internal", message: (e as Error).message, range: null, step: null } });
       }
     }
-    await pending;
+    await log.flushed();
     live.record = { ...live.record, finishedAt: Date.now() };
     await this.saveRecord(live.record);
     this.live.delete(id);

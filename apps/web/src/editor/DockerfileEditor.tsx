@@ -1,6 +1,6 @@
 import Editor, { type OnMount } from "@monaco-editor/react";
 import type { Diagnostic } from "@layerlab/core";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { monaco } from "./monaco-setup.js";
 import { setModelDiagnostics } from "./dockerfile-assist.js";
 
@@ -54,7 +54,7 @@ export function DockerfileEditor({ path, text, language, diagnostics, theme, jum
   };
 
   // Build results are decorations only: the text model is never touched by build events.
-  // A streaming build re-renders every frame; the decorations change only when a note does.
+  // The page re-renders as build steps change; the decorations are redrawn only when a note does.
   const drawnNotes = useRef("");
   useEffect(() => {
     const model = editorRef.current?.getModel();
@@ -101,6 +101,8 @@ export function DockerfileEditor({ path, text, language, diagnostics, theme, jum
     editor.focus();
   }, [jump]);
 
+  // A new options object makes Monaco re-apply every option; the page re-renders during builds.
+  const options = useMemo(() => ({ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, ariaLabel: `Editor for ${path}` }), [path]);
   return (
     <Editor
       path={path}
@@ -109,7 +111,7 @@ export function DockerfileEditor({ path, text, language, diagnostics, theme, jum
       theme={theme === "dark" ? "vs-dark" : "vs"}
       onMount={onMount}
       onChange={(v) => onChange(v ?? "")}
-      options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, ariaLabel: `Editor for ${path}` }}
+      options={options}
     />
   );
 }

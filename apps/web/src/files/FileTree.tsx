@@ -31,5 +31,5 @@ function FileTreeView({ entries, openPath, onOpen }: Props) {
   );
 }
 
-/** Memoised: the app re-renders every animation frame while a build streams. */
+/** Memoised: the app re-renders whenever a build step starts or finishes. */
 export const FileTree = memo(FileTreeView);

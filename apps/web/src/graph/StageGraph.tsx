@@ -104,5 +104,5 @@ function StageGraphView({ graph, target, onSelectTarget, onJump, statuses }: Pro
   );
 }
 
-/** Memoised: the app re-renders every animation frame while a build streams. */
+/** Memoised: the app re-renders whenever a build step starts or finishes. */
 export const StageGraph = memo(StageGraphView);

@@ -85,5 +85,5 @@ function BuildHistoryView({ refreshKey, onOpenImage }: { refreshKey: string; onO
   );
 }
 
-/** Memoised: the app re-renders every animation frame while a build streams. */
+/** Memoised: the app re-renders whenever a build step starts or finishes. */
 export const BuildHistory = memo(BuildHistoryView);

@@ -1,11 +1,13 @@
-import { parseAnsi } from "../format/ansi.js";
 import { memo, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
 import { formatSize } from "../format/size.js";
 import { useBuild, type StepView } from "../state/build-store.js";
+import { StepLogView } from "./StepLogView.js";
 
-/** One step's row; memoised so a log event re-renders only the step it belongs to. */
+/** One step's row; memoised, and its output never re-renders it (the log view appends itself). */
 const Step = memo(function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: number): void }) {
   const [open, setOpen] = useState(false);
+  const hasLogs = useBuild((b) => b.logs.has(s.step));
   const badge = s.status === "failed" ? "FAILED" : s.status === "running" ? "RUNNING" : s.cache === "hit" ? "CACHED" : s.cache === "miss" ? "MISS" : "—";
   return (
     <li className={`step step-${s.status} cache-${s.cache ?? "pending"}`}>
@@ -19,7 +21,7 @@ const Step = memo(function Step({ s, maxMs, onJump }: { s: StepView; maxMs: numb
         </span>
         <span className="step-size">{s.layer ? formatSize(s.layer.size) : ""}</span>
         <span className="step-time">{s.durationMs !== null ? `${(s.durationMs / 1000).toFixed(1)}s` : ""}</span>
-        {s.logs.length > 0 && (
+        {hasLogs && (
           <button className="step-logs-toggle" onClick={() => setOpen(!open)} aria-expanded={open} aria-label={`${open ? "Hide" : "Show"} output of line ${s.line}`}>
             {open ? "▾" : "▸"} log
           </button>
@@ -27,22 +29,16 @@ const Step = memo(function Step({ s, maxMs, onJump }: { s: StepView; maxMs: numb
       </div>
       <div className="step-bar" style={{ width: `${Math.max(1, ((s.durationMs ?? 0) / Math.max(maxMs, 1)) * 100)}%` }} />
       {s.reason && <div className="step-reason">← {s.reason}</div>}
-      {open && (
-        <pre className="step-logs">
-          {parseAnsi(s.logs).map((seg, i) => (
-            <span key={i} className={`${seg.fg === null ? "" : `ansi-${seg.fg}`}${seg.bold ? " ansi-bold" : ""}`}>
-              {seg.text}
-            </span>
-          ))}
-        </pre>
-      )}
+      {open && <StepLogView step={s.step} line={s.line} />}
     </li>
   );
 });
 
 /** Steps grouped by stage in lanes, with cache badge, reason, duration bar, layer size and logs. */
 export function BuildTimeline({ onJump, onOpenImage }: { onJump(line: number): void; onOpenImage(id: string): void }) {
-  const { status, stages, steps, durationMs, error, imageId, viewers, connected } = useBuild();
+  const { status, stages, steps, durationMs, error, imageId, viewers, connected } = useBuild(
+    useShallow((b) => ({ status: b.status, stages: b.stages, steps: b.steps, durationMs: b.durationMs, error: b.error, imageId: b.imageId, viewers: b.viewers, connected: b.connected })),
+  );
   const list = [...steps.values()];
   const maxMs = Math.max(0, ...list.map((s) => s.durationMs ?? 0));
   const hits = list.filter((s) => s.cache === "hit").length;

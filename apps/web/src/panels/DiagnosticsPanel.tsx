@@ -24,5 +24,5 @@ function DiagnosticsPanelView({ diagnostics, onJump }: Props) {
   );
 }
 
-/** Memoised: the app re-renders every animation frame while a build streams. */
+/** Memoised: the app re-renders whenever a build step starts or finishes. */
 export const DiagnosticsPanel = memo(DiagnosticsPanelView);

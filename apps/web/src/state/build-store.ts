@@ -12,8 +12,16 @@ export interface StepView {
   durationMs: number | null;
   startedAt: number;
   layer: LayerInfo | null;
-  /** The step's output so far (its last 2 MB), one string: appending is cheap for V8's ropes. */
-  logs: string;
+}
+
+/**
+ * A step's output so far: its last 2 MB as one string (appending is cheap for V8's ropes),
+ * and how many characters were dropped from its front, so a viewer that has shown the output
+ * up to some point can append exactly what is new.
+ */
+export interface StepLog {
+  text: string;
+  dropped: number;
 }
 
 export interface BuildView {
@@ -21,6 +29,8 @@ export interface BuildView {
   status: "idle" | "queued" | "running" | "succeeded" | "failed";
   stages: { index: number; label: string }[];
   steps: Map<string, StepView>;
+  /** Kept apart from `steps` so that output, the bulk of a build's events, leaves steps unchanged. */
+  logs: Map<string, StepLog>;
   lastSeq: number;
   imageId: string | null;
   error: { message: string; line: number | null } | null;
@@ -39,47 +49,41 @@ interface BuildState extends BuildView {
 
 const MAX_LOG = 2 * 1024 * 1024;
 
-const empty = (): BuildView => ({ id: null, status: "idle", stages: [], steps: new Map(), lastSeq: -1, imageId: null, error: null, startedAt: null, durationMs: null });
+const empty = (): BuildView => ({ id: null, status: "idle", stages: [], steps: new Map(), logs: new Map(), lastSeq: -1, imageId: null, error: null, startedAt: null, durationMs: null });
 
 /** Folds one event into the view; events arrive in seq order and are never applied twice. */
 export function applyEvent(view: BuildView, e: BuildEvent): BuildView {
   if (e.buildId !== view.id) view = { ...empty(), id: e.buildId };
   if (e.seq <= view.lastSeq) return view;
-  const steps = new Map(view.steps);
-  const next: BuildView = { ...view, steps, lastSeq: e.seq };
+  const next: BuildView = { ...view, lastSeq: e.seq };
+  const updateStep = (id: string, change: Partial<StepView>) => {
+    const s = view.steps.get(id);
+    if (s) next.steps = new Map(view.steps).set(id, { ...s, ...change });
+  };
   switch (e.type) {
     case "build.started":
       return { ...next, status: "running", stages: e.stages, startedAt: e.time };
     case "step.started":
-      steps.set(e.step, { step: e.step, stage: e.stage, line: e.line, instruction: e.instruction, status: "running", cache: null, reason: null, durationMs: null, startedAt: e.time, layer: null, logs: "" });
+      next.steps = new Map(view.steps).set(e.step, { step: e.step, stage: e.stage, line: e.line, instruction: e.instruction, status: "running", cache: null, reason: null, durationMs: null, startedAt: e.time, layer: null });
       return next;
-    case "step.cache": {
-      const s = steps.get(e.step);
-      if (s) steps.set(e.step, { ...s, cache: e.cache, reason: e.reason?.message ?? null });
+    case "step.cache":
+      updateStep(e.step, { cache: e.cache, reason: e.reason?.message ?? null });
       return next;
-    }
     case "step.log": {
-      const s = steps.get(e.step);
-      if (s) {
-        const logs = s.logs + e.text;
-        steps.set(e.step, { ...s, logs: logs.length > MAX_LOG * 2 ? logs.slice(-MAX_LOG) : logs });
-      }
+      const log = view.logs.get(e.step) ?? { text: "", dropped: 0 };
+      const text = log.text + e.text;
+      const cut = text.length > MAX_LOG * 2 ? text.length - MAX_LOG : 0;
+      next.logs = new Map(view.logs).set(e.step, { text: cut > 0 ? text.slice(cut) : text, dropped: log.dropped + cut });
       return next;
     }
-    case "step.finished": {
-      const s = steps.get(e.step);
-      if (s) steps.set(e.step, { ...s, status: "done", cache: e.cache, reason: e.reason, durationMs: e.durationMs, layer: e.layer });
+    case "step.finished":
+      updateStep(e.step, { status: "done", cache: e.cache, reason: e.reason, durationMs: e.durationMs, layer: e.layer });
       return next;
-    }
     case "build.finished":
       return { ...next, status: "succeeded", imageId: e.imageId, durationMs: e.durationMs };
-    case "build.failed": {
-      if (e.error.step) {
-        const s = steps.get(e.error.step);
-        if (s) steps.set(e.error.step, { ...s, status: "failed" });
-      }
+    case "build.failed":
+      if (e.error.step) updateStep(e.error.step, { status: "failed" });
       return { ...next, status: "failed", error: { message: e.error.message, line: e.error.range?.line ?? null } };
-    }
     default:
       return next;
   }

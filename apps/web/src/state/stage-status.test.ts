@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { BuildView, StepView } from "./build-store.js";
 import { stageStatuses } from "./stage-status.js";
 
-const step = (stage: number, status: StepView["status"], cache: StepView["cache"]): StepView => ({ step: `${stage}:${Math.random()}`, stage, line: 1, instruction: "RUN x", status, cache, reason: null, durationMs: null, startedAt: 0, layer: null, logs: "" });
+const step = (stage: number, status: StepView["status"], cache: StepView["cache"]): StepView => ({ step: `${stage}:${Math.random()}`, stage, line: 1, instruction: "RUN x", status, cache, reason: null, durationMs: null, startedAt: 0, layer: null });
 const view = (status: BuildView["status"], steps: StepView[]): BuildView => ({
   id: "b",
   status,
   stages: [0, 1, 2].map((index) => ({ index, label: `s${index}` })),
   steps: new Map(steps.map((s) => [s.step, s])),
+  logs: new Map(),
   lastSeq: 0,
   imageId: null,
   error: null,

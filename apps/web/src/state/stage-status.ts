@@ -7,7 +7,7 @@ export type StageStatus = "queued" | "running" | "cached" | "done" | "failed";
  * step runs, cached when every step with a cache key hit, done when it finished otherwise,
  * queued before its first step. Stages the build does not need have no status.
  */
-export function stageStatuses(view: BuildView): Map<number, StageStatus> {
+export function stageStatuses(view: Pick<BuildView, "steps" | "stages" | "status">): Map<number, StageStatus> {
   const out = new Map<number, StageStatus>();
   const steps = [...view.steps.values()];
   for (const { index } of view.stages) {

@@ -1,0 +1,137 @@
+import { useEffect, useRef } from "react";
+import { AnsiStream, type AnsiSegment } from "../format/ansi.js";
+import { useBuild, type StepLog } from "../state/build-store.js";
+
+/**
+ * How much output one go renders: opening a long log shows its last part, and each "show
+ * earlier output" adds as much again above it, so neither holds up the page.
+ */
+const CHUNK = 64 * 1024;
+/** Older output leaves the page once this much is shown, so a chatty step cannot grow it forever. */
+const MAX_SHOWN = 1024 * 1024;
+/** A line that never ends (progress dots) is broken here rather than redrawn without limit. */
+const MAX_OPEN_LINE = 16 * 1024;
+
+/** Where in `text` a chunk that ends at `end` starts: a line start, so no escape sequence is cut in half. */
+const chunkStart = (text: string, end: number) => (end <= CHUNK ? 0 : text.indexOf("\n", end - CHUNK) + 1);
+
+const spans = (segments: AnsiSegment[]) =>
+  segments.map((seg) => {
+    const span = document.createElement("span");
+    if (seg.fg !== null) span.classList.add(`ansi-${seg.fg}`);
+    if (seg.bold) span.classList.add("ansi-bold");
+    span.textContent = seg.text;
+    return span;
+  });
+
+/** Splits styled runs after their last newline: the finished lines, and the line still open. */
+function splitAtLastNewline(segments: AnsiSegment[]): [AnsiSegment[], AnsiSegment[]] {
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const seg = segments[i]!;
+    const at = seg.text.lastIndexOf("\n") + 1;
+    if (at === 0) continue;
+    const rest = [{ ...seg, text: seg.text.slice(at) }, ...segments.slice(i + 1)].filter((s) => s.text !== "");
+    return [[...segments.slice(0, i), { ...seg, text: seg.text.slice(0, at) }], rest];
+  }
+  return [[], segments];
+}
+
+/**
+ * A step's live output with ANSI colours, written to the DOM directly, outside React. Each
+ * frame's finished lines become one new block and only the unfinished last line is redrawn,
+ * so the browser lays out what arrived instead of the whole log again: a step printing
+ * thousands of lines a second costs the page one small append per frame. It follows the end
+ * unless the reader has scrolled up.
+ */
+export function StepLogView({ step, line }: { step: string; line: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const view = ref.current!;
+    const earlier = document.createElement("button");
+    earlier.className = "log-earlier";
+    const openLine = document.createElement("div");
+    /** Each block's offset in the step's whole output, so trimming and "earlier" know where the shown part starts. */
+    const blockStart = new WeakMap<Element, number>();
+    let ansi = new AnsiStream();
+    let open: AnsiSegment[] = [];
+    let openAt = 0;
+    let shownFrom = 0;
+    let shownTo = -1;
+    let shownChars = 0;
+    let follow = true;
+    const onScroll = () => (follow = view.scrollTop + view.clientHeight >= view.scrollHeight - 4);
+    view.addEventListener("scroll", onScroll, { passive: true });
+
+    const updateEarlier = (dropped: number) => {
+      const label = shownFrom <= dropped ? "" : `Show earlier output (${Math.ceil((shownFrom - dropped) / 1024)} kB more)`;
+      if (earlier.textContent === label) return;
+      earlier.textContent = label;
+      earlier.hidden = label === "";
+    };
+    const block = (segments: AnsiSegment[], start: number) => {
+      const el = document.createElement("div");
+      el.append(...spans(segments));
+      blockStart.set(el, start);
+      shownChars += el.textContent!.length;
+      return el;
+    };
+    /** Shows `text`, which starts at offset `at` of the step's output, after what is shown. */
+    const append = (text: string, at: number) => {
+      if (open.length === 0) openAt = at;
+      let [finished, rest] = splitAtLastNewline([...open, ...ansi.push(text)]);
+      const newline = text.lastIndexOf("\n");
+      let restAt = newline >= 0 ? at + newline + 1 : openAt;
+      if (rest.reduce((n, s) => n + s.text.length, 0) > MAX_OPEN_LINE) [finished, rest, restAt] = [[...finished, ...rest], [], at + text.length];
+      if (finished.length > 0) view.insertBefore(block(finished, openAt), openLine);
+      open = rest;
+      openAt = restAt;
+      openLine.replaceChildren(...spans(open));
+      if (!follow) return;
+      // Only while following: someone reading further up keeps what they are reading.
+      while (shownChars > MAX_SHOWN && earlier.nextSibling !== openLine) {
+        const first = earlier.nextSibling as Element;
+        shownChars -= first.textContent!.length;
+        first.remove();
+        shownFrom = blockStart.get(earlier.nextSibling as Element) ?? openAt;
+      }
+      view.scrollTop = view.scrollHeight;
+    };
+    earlier.onclick = () => {
+      const log = useBuild.getState().logs.get(step);
+      if (!log || shownFrom <= log.dropped) return;
+      const end = shownFrom - log.dropped;
+      const start = chunkStart(log.text, end);
+      // Starts at a line of its own, so colours set before it are not known: it begins plain.
+      earlier.after(block(new AnsiStream().push(log.text.slice(start, end)), log.dropped + start));
+      shownFrom = log.dropped + start;
+      updateEarlier(log.dropped);
+    };
+    const show = (log: StepLog | undefined) => {
+      if (!log) return;
+      const end = log.dropped + log.text.length;
+      if (end === shownTo) return;
+      if (shownTo < log.dropped) {
+        // First look, or the store dropped output this view never showed: begin again near the end.
+        ansi = new AnsiStream();
+        open = [];
+        shownChars = 0;
+        view.replaceChildren(earlier, openLine);
+        const from = chunkStart(log.text, log.text.length);
+        shownFrom = log.dropped + from;
+        append(log.text.slice(from), shownFrom);
+      } else append(log.text.slice(shownTo - log.dropped), shownTo);
+      shownTo = end;
+      updateEarlier(log.dropped);
+    };
+    show(useBuild.getState().logs.get(step));
+    const unsubscribe = useBuild.subscribe((now, before) => {
+      const log = now.logs.get(step);
+      if (log !== before.logs.get(step)) show(log);
+    });
+    return () => {
+      unsubscribe();
+      view.removeEventListener("scroll", onScroll);
+    };
+  }, [step]);
+  return <div className="step-logs" ref={ref} role="log" aria-live="off" tabIndex={0} aria-label={`Output of line ${line}`} />;
+}
