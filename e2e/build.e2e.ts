@@ -140,6 +140,12 @@ describe("building from the browser", () => {
     expect(all.startsWith("red plain\nline 1\nline 2\n")).toBe(true);
     expect(all.match(/^line \d+$/gm)).toHaveLength(12000);
     expect(await log.locator("span.ansi-1").first().textContent()).toBe("red");
+
+    // The next build's step of the same name shows only its own output.
+    writeFileSync(join(server.workspaceDir, "logs.Dockerfile"), "FROM busybox:1.36\nRUN echo second build\n");
+    await buildAndWait(page);
+    await show.click();
+    await expect.poll(() => log.textContent()).toBe("second build\n");
     await page.close();
   });
 });

@@ -58,9 +58,27 @@ export function StepLogView({ step, line }: { step: string; line: number }) {
     let shownFrom = 0;
     let shownTo = -1;
     let shownChars = 0;
+    // Only the reader leaves the end: scrolls that follow their input decide, not the browser's
+    // own (scroll anchoring as blocks out of view settle their size).
     let follow = true;
-    const onScroll = () => (follow = view.scrollTop + view.clientHeight >= view.scrollHeight - 4);
+    let lastInput = -Infinity;
+    const onInput = () => (lastInput = performance.now());
+    const onScroll = () => {
+      if (performance.now() - lastInput < 1000) follow = view.scrollTop + view.clientHeight >= view.scrollHeight - 4;
+    };
+    const inputs = ["wheel", "pointerdown", "keydown", "touchstart"] as const;
+    for (const type of inputs) view.addEventListener(type, onInput, { passive: true });
     view.addEventListener("scroll", onScroll, { passive: true });
+    // After the frame's layout, when new blocks have their real height, not before.
+    let pinning = false;
+    const pinToEnd = () => {
+      if (pinning) return;
+      pinning = true;
+      requestAnimationFrame(() => {
+        pinning = false;
+        if (follow) view.scrollTop = view.scrollHeight;
+      });
+    };
 
     const updateEarlier = (dropped: number) => {
       const label = shownFrom <= dropped ? "" : `Show earlier output (${Math.ceil((shownFrom - dropped) / 1024)} kB more)`;
@@ -94,7 +112,7 @@ export function StepLogView({ step, line }: { step: string; line: number }) {
         first.remove();
         shownFrom = blockStart.get(earlier.nextSibling as Element) ?? openAt;
       }
-      view.scrollTop = view.scrollHeight;
+      pinToEnd();
     };
     earlier.onclick = () => {
       const log = useBuild.getState().logs.get(step);
@@ -131,6 +149,7 @@ export function StepLogView({ step, line }: { step: string; line: number }) {
     return () => {
       unsubscribe();
       view.removeEventListener("scroll", onScroll);
+      for (const type of inputs) view.removeEventListener(type, onInput);
     };
   }, [step]);
   return <div className="step-logs" ref={ref} role="log" aria-live="off" tabIndex={0} aria-label={`Output of line ${line}`} />;
