@@ -122,6 +122,8 @@ describe("building from the browser", () => {
     await page.getByRole("button", { name: "Build (Ctrl+Enter)" }).click();
     const show = page.getByRole("button", { name: "Show output of line 2" });
     await show.click({ timeout: 60_000 });
+    // While it runs, its time so far ticks beside it.
+    await expect.poll(() => page.locator(".step-running .step-time").textContent()).toMatch(/^\d+\.\ds$/);
     const log = page.getByRole("log", { name: "Output of line 2" });
     await expect.poll(() => log.textContent(), { timeout: 60_000 }).toContain("half whole\n");
     const text = (await log.textContent())!;

@@ -1,8 +1,18 @@
-import { memo, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { formatSize } from "../format/size.js";
 import { useBuild, type StepView } from "../state/build-store.js";
 import { StepLogView } from "./StepLogView.js";
+
+/** A running step's time so far, ticking on its own so that only this text re-renders. */
+function RunningFor({ since }: { since: number }) {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 100);
+    return () => clearInterval(timer);
+  }, []);
+  return <>{(Math.max(0, now - since) / 1000).toFixed(1)}s</>;
+}
 
 /** One step's row; memoised, and its output never re-renders it (the log view appends itself). */
 const Step = memo(function Step({ s, maxMs, onJump }: { s: StepView; maxMs: number; onJump(line: number): void }) {
@@ -20,7 +30,7 @@ const Step = memo(function Step({ s, maxMs, onJump }: { s: StepView; maxMs: numb
           {s.instruction}
         </span>
         <span className="step-size">{s.layer ? formatSize(s.layer.size) : ""}</span>
-        <span className="step-time">{s.durationMs !== null ? `${(s.durationMs / 1000).toFixed(1)}s` : ""}</span>
+        <span className="step-time">{s.durationMs !== null ? `${(s.durationMs / 1000).toFixed(1)}s` : s.status === "running" ? <RunningFor since={s.startedAt} /> : ""}</span>
         {hasLogs && (
           <button className="step-logs-toggle" onClick={() => setOpen(!open)} aria-expanded={open} aria-label={`${open ? "Hide" : "Show"} output of line ${s.line}`}>
             {open ? "▾" : "▸"} log
