@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
-import { AnsiStream, type AnsiSegment } from "../format/ansi.js";
-import { useBuild, type StepLog } from "../state/build-store.js";
+import { AnsiStream, parseAnsi, type AnsiSegment } from "../format/ansi.js";
+import { useBuild } from "../state/build-store.js";
+import type { StepLog } from "../state/step-log.js";
 
 /**
  * How much output one go renders: opening a long log shows its last part, and each "show
@@ -12,8 +13,16 @@ const MAX_SHOWN = 1024 * 1024;
 /** A line that never ends (progress dots) is broken here rather than redrawn without limit. */
 const MAX_OPEN_LINE = 16 * 1024;
 
-/** Where in `text` a chunk that ends at `end` starts: a line start, so no escape sequence is cut in half. */
-const chunkStart = (text: string, end: number) => (end <= CHUNK ? 0 : text.indexOf("\n", end - CHUNK) + 1);
+/**
+ * The step's output from the first line that starts at or after `offset`, and that line's
+ * offset: a view begins at a line, so no escape sequence is cut in half.
+ */
+function fromLineStart(log: StepLog, offset: number): [string, number] {
+  if (offset <= log.dropped) return [log.since(log.dropped), log.dropped];
+  const text = log.since(offset - 1);
+  const cut = text.indexOf("\n") + 1;
+  return [text.slice(cut), offset - 1 + cut];
+}
 
 const spans = (segments: AnsiSegment[]) =>
   segments.map((seg) => {
@@ -117,34 +126,31 @@ export function StepLogView({ step, line }: { step: string; line: number }) {
     earlier.onclick = () => {
       const log = useBuild.getState().logs.get(step);
       if (!log || shownFrom <= log.dropped) return;
-      const end = shownFrom - log.dropped;
-      const start = chunkStart(log.text, end);
+      const [text, at] = fromLineStart(log, shownFrom - CHUNK);
       // Starts at a line of its own, so colours set before it are not known: it begins plain.
-      earlier.after(block(new AnsiStream().push(log.text.slice(start, end)), log.dropped + start));
-      shownFrom = log.dropped + start;
+      earlier.after(block(parseAnsi(text.slice(0, shownFrom - at)), at));
+      shownFrom = at;
       updateEarlier(log.dropped);
     };
     const show = (log: StepLog | undefined) => {
-      if (!log) return;
-      const end = log.dropped + log.text.length;
-      if (end === shownTo) return;
+      if (!log || log.end === shownTo) return;
       if (shownTo < log.dropped) {
-        // First look, or the store dropped output this view never showed: begin again near the end.
+        // First look, or the step dropped output this view never showed: begin again near the end.
         ansi = new AnsiStream();
         open = [];
         shownChars = 0;
         view.replaceChildren(earlier, openLine);
-        const from = chunkStart(log.text, log.text.length);
-        shownFrom = log.dropped + from;
-        append(log.text.slice(from), shownFrom);
-      } else append(log.text.slice(shownTo - log.dropped), shownTo);
-      shownTo = end;
+        const [text, at] = fromLineStart(log, log.end - CHUNK);
+        shownFrom = at;
+        append(text, at);
+      } else append(log.since(shownTo), shownTo);
+      shownTo = log.end;
       updateEarlier(log.dropped);
     };
     show(useBuild.getState().logs.get(step));
+    // Output events replace the map (the step's log itself grows in place).
     const unsubscribe = useBuild.subscribe((now, before) => {
-      const log = now.logs.get(step);
-      if (log !== before.logs.get(step)) show(log);
+      if (now.logs !== before.logs) show(now.logs.get(step));
     });
     return () => {
       unsubscribe();

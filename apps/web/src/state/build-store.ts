@@ -1,5 +1,6 @@
 import type { BuildEvent, LayerInfo } from "@layerlab/core";
 import { create } from "zustand";
+import { StepLog } from "./step-log.js";
 
 export interface StepView {
   step: string;
@@ -14,22 +15,15 @@ export interface StepView {
   layer: LayerInfo | null;
 }
 
-/**
- * A step's output so far: its last 2 MB as one string (appending is cheap for V8's ropes),
- * and how many characters were dropped from its front, so a viewer that has shown the output
- * up to some point can append exactly what is new.
- */
-export interface StepLog {
-  text: string;
-  dropped: number;
-}
-
 export interface BuildView {
   id: string | null;
   status: "idle" | "queued" | "running" | "succeeded" | "failed";
   stages: { index: number; label: string }[];
   steps: Map<string, StepView>;
-  /** Kept apart from `steps` so that output, the bulk of a build's events, leaves steps unchanged. */
+  /**
+   * Kept apart from `steps` so that output, the bulk of a build's events, leaves steps
+   * unchanged. The map is new on every output event, which is what tells viewers to read on.
+   */
   logs: Map<string, StepLog>;
   lastSeq: number;
   imageId: string | null;
@@ -47,13 +41,11 @@ interface BuildState extends BuildView {
   cancel(): void;
 }
 
-const MAX_LOG = 2 * 1024 * 1024;
-
-const empty = (): BuildView => ({ id: null, status: "idle", stages: [], steps: new Map(), logs: new Map(), lastSeq: -1, imageId: null, error: null, startedAt: null, durationMs: null });
+export const emptyBuildView = (): BuildView => ({ id: null, status: "idle", stages: [], steps: new Map(), logs: new Map(), lastSeq: -1, imageId: null, error: null, startedAt: null, durationMs: null });
 
 /** Folds one event into the view; events arrive in seq order and are never applied twice. */
 export function applyEvent(view: BuildView, e: BuildEvent): BuildView {
-  if (e.buildId !== view.id) view = { ...empty(), id: e.buildId };
+  if (e.buildId !== view.id) view = { ...emptyBuildView(), id: e.buildId };
   if (e.seq <= view.lastSeq) return view;
   const next: BuildView = { ...view, lastSeq: e.seq };
   const updateStep = (id: string, change: Partial<StepView>) => {
@@ -70,10 +62,9 @@ export function applyEvent(view: BuildView, e: BuildEvent): BuildView {
       updateStep(e.step, { cache: e.cache, reason: e.reason?.message ?? null });
       return next;
     case "step.log": {
-      const log = view.logs.get(e.step) ?? { text: "", dropped: 0 };
-      const text = log.text + e.text;
-      const cut = text.length > MAX_LOG * 2 ? text.length - MAX_LOG : 0;
-      next.logs = new Map(view.logs).set(e.step, { text: cut > 0 ? text.slice(cut) : text, dropped: log.dropped + cut });
+      const log = view.logs.get(e.step) ?? new StepLog();
+      log.append(e.text);
+      next.logs = new Map(view.logs).set(e.step, log);
       return next;
     }
     case "step.finished":
@@ -106,7 +97,7 @@ export const useBuild = create<BuildState>((set, get) => {
   };
   const send = (m: unknown) => socket?.readyState === WebSocket.OPEN && socket.send(JSON.stringify(m));
   return {
-    ...empty(),
+    ...emptyBuildView(),
     connected: false,
     viewers: 0,
     socketError: null,
@@ -128,7 +119,7 @@ export const useBuild = create<BuildState>((set, get) => {
           frame ??= requestAnimationFrame(flush);
         } else if (msg.type === "viewers") set({ viewers: msg.count });
         else if (msg.type === "build.queued") {
-          set({ ...empty(), id: msg.buildId, status: "queued" });
+          set({ ...emptyBuildView(), id: msg.buildId, status: "queued" });
           send({ type: "subscribe", buildId: msg.buildId, fromSeq: 0 });
         } else if (msg.type === "error") set({ socketError: msg.message });
       };
