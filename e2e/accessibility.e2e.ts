@@ -1,19 +1,8 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, startTestServer } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { useServerAndBrowser } from "./harness.js";
 
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer({ seedBase: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser({ seedBase: true });
 
 const INTERACTIVE = new Set(["button", "textbox", "combobox", "checkbox", "link", "menuitem", "tab", "slider", "spinbutton", "searchbox", "listbox", "radio", "switch", "treeitem"]);
 
@@ -47,8 +36,8 @@ async function expectUsable(page: Page, view: string): Promise<void> {
 
 describe("every view at 1280×720", () => {
   it("names every control for assistive technology and fits the window", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(server.url);
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(env.server.url);
     await page.waitForSelector(".monaco-editor .view-lines");
     await page.getByRole("button", { name: "Build (Ctrl+Enter)" }).click();
     await page.getByRole("button", { name: "Open the built image" }).waitFor({ timeout: 60_000 });

@@ -1,25 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshot, startTestServer } from "./harness.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screenshot, useServerAndBrowser } from "./harness.js";
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer({ seedBase: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser({ seedBase: true });
 
 async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(server.url);
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(env.server.url);
   await page.waitForSelector(".monaco-editor .view-lines");
   await expect.poll(() => page.locator('[aria-label="Stage graph"] g[role="button"]').count()).toBe(3);
   return page;
@@ -43,8 +32,8 @@ const badges = async (page: Page) =>
 describe("building from the browser", () => {
   it("a first build misses every step, a rebuild hits every step, and two viewers both see every step", async () => {
     const page = await open();
-    const watcher = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-    await watcher.goto(server.url);
+    const watcher = await (await env.browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+    await watcher.goto(env.server.url);
     await watcher.waitForSelector(".monaco-editor .view-lines");
     await buildAndWait(page);
     const first = await badges(page);
@@ -60,7 +49,7 @@ describe("building from the browser", () => {
   });
 
   it("editing a source file re-runs exactly the affected steps, and the reason names the file", async () => {
-    const file = join(server.workspaceDir, "src/10-body.sh");
+    const file = join(env.server.workspaceDir, "src/10-body.sh");
     writeFileSync(file, readFileSync(file, "utf8") + 'echo "edited"\n');
     const page = await open();
     await buildAndWait(page);
@@ -113,7 +102,7 @@ describe("building from the browser", () => {
   it("streams a step's output live with its colours, keeps a line that arrives in pieces whole, and shows earlier output on request", async () => {
     // 12,000 numbered lines (~130 kB, more than the view first shows), then a line written in two parts.
     writeFileSync(
-      join(server.workspaceDir, "logs.Dockerfile"),
+      join(env.server.workspaceDir, "logs.Dockerfile"),
       "FROM busybox:1.36\nRUN printf '\\033[31mred\\033[0m plain\\n'; i=0; while [ $i -lt 12000 ]; do i=$((i+1)); echo \"line $i\"; done; sleep 1; printf 'half'; sleep 1; echo ' whole'\n",
     );
     const page = await open();
@@ -144,7 +133,7 @@ describe("building from the browser", () => {
     expect(await log.locator("span.ansi-1").first().textContent()).toBe("red");
 
     // The next build's step of the same name shows only its own output.
-    writeFileSync(join(server.workspaceDir, "logs.Dockerfile"), "FROM busybox:1.36\nRUN echo second build\n");
+    writeFileSync(join(env.server.workspaceDir, "logs.Dockerfile"), "FROM busybox:1.36\nRUN echo second build\n");
     await buildAndWait(page);
     await show.click();
     await expect.poll(() => log.textContent()).toBe("second build\n");

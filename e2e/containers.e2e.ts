@@ -1,24 +1,12 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshot, startTestServer } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { screenshot, useServerAndBrowser } from "./harness.js";
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer({ seedBase: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useServerAndBrowser({ seedBase: true });
 
 describe("containers in the browser", () => {
   it("runs an image, opens a shell, creates a file, commits from the UI and finds the file added in the new image's top layer", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(server.url);
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(env.server.url);
     await page.getByRole("button", { name: "Images" }).click();
     await page.getByRole("button", { name: "Run image busybox:1.36" }).click();
     await expect.poll(() => page.getByRole("status").textContent(), { timeout: 30_000 }).toBe("Shell: connected");

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { startServer, type RunningServer } from "@layerlab/server";
 import { busyboxRootfsTar, ImageStore, importRootfs, parseTagName } from "@layerlab/core/node";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const CHROMIUM = process.env.LAYERLAB_CHROMIUM ?? "/usr/bin/chromium";
 export const ARTIFACTS = fileURLToPath(new URL("../test-results/", import.meta.url));
@@ -33,6 +34,23 @@ export async function startTestServer(options: { seedBase?: boolean } = {}): Pro
   }
   const server = await startServer({ workspaceDir, port: 0, webDist: WEB_DIST });
   return { ...server, workspaceDir };
+}
+
+/**
+ * A test server and Chromium for the whole test file, started before its tests and stopped
+ * after them; read `server` and `browser` inside tests, once they have started.
+ */
+export function useServerAndBrowser(options: { seedBase?: boolean } = {}): { server: Awaited<ReturnType<typeof startTestServer>>; browser: Browser } {
+  const env = {} as { server: Awaited<ReturnType<typeof startTestServer>>; browser: Browser };
+  beforeAll(async () => {
+    env.server = await startTestServer(options);
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
